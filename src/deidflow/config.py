@@ -1,0 +1,163 @@
+"""The `deidflow.yaml` settings model: sources, outputs, partners, policy, key source, runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from deidflow.errors import ConfigError
+
+SourceKind = Literal["access_log", "device_events", "form_export"]
+SOURCE_KINDS: tuple[str, ...] = ("access_log", "device_events", "form_export")
+ENV_PREFIX = "DEIDFLOW_"
+_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class SourceConfig(BaseModel):
+    """One input source: its reader kind and a path pattern with a `{date}` placeholder."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: SourceKind = Field(description="Reader to use: access_log, device_events, form_export.")
+    path: str = Field(description="Glob of input files; `{date}` becomes YYYY-MM-DD.")
+
+    @field_validator("path")
+    @classmethod
+    def _has_date(cls, value: str) -> str:
+        if "{date}" not in value:
+            raise ValueError("must contain the `{date}` placeholder")
+        return value
+
+
+class PartnerConfig(BaseModel):
+    """An analytics partner and the anonymity it is promised (policy 4.4.1)."""
+
+    model_config = ConfigDict(extra="forbid")
+    k: int = Field(default=5, ge=2, description="k-anonymity target for this partner.")
+    max_suppression: float = Field(
+        default=0.05, ge=0.0, le=0.5, description="Largest share of records that may be suppressed."
+    )
+    sources: list[str] | None = Field(
+        default=None, description="Sources this partner receives (all when omitted)."
+    )
+
+
+class Settings(BaseModel):
+    """The whole `deidflow.yaml`."""
+
+    model_config = ConfigDict(extra="forbid")
+    output: str = Field(default="data/out", description="Analyst- and partner-readable outputs.")
+    quarantine: str = Field(
+        default="data/quarantine", description="Restricted zone for rejected raw records."
+    )
+    sources: dict[str, SourceConfig] = Field(description="Input sources by name.")
+    partners: dict[str, PartnerConfig] = Field(default_factory=dict)
+    policy: str | None = Field(default=None, description="Policy file; built-in defaults if unset.")
+    key_secret_block: str | None = Field(
+        default=None, description="Prefect Secret block holding the key (else DEIDFLOW_KEY)."
+    )
+    concurrency: int = Field(default=2, ge=1, le=64, description="Days or files run at once.")
+    task_runner: Literal["thread", "dask"] = Field(default="thread")
+    dask_address: str | None = Field(
+        default=None, description="Dask scheduler address for task_runner: dask (local if unset)."
+    )
+
+    @field_validator("sources", "partners")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        import re
+
+        for name in value:
+            if not re.match(_NAME_PATTERN, name):
+                raise ValueError(f"name `{name}` must match {_NAME_PATTERN}")
+        return value
+
+
+def _env_overrides() -> dict[str, str]:
+    """`DEIDFLOW_OUTPUT`, `DEIDFLOW_QUARANTINE`, `DEIDFLOW_POLICY` override the file."""
+    found = {}
+    for field in ("output", "quarantine", "policy"):
+        value = os.environ.get(ENV_PREFIX + field.upper())
+        if value:
+            found[field] = value
+    return found
+
+
+def _resolve(base: Path, value: str) -> str:
+    """Resolve a relative local path against the config file's folder; URIs stay as they are."""
+    if "://" in value or Path(value).is_absolute():
+        return value
+    return str((base / value).resolve())
+
+
+def _first_error(exc: ValidationError) -> ConfigError:
+    err = exc.errors()[0]
+    option = ".".join(str(part) for part in err["loc"]) or "(root)"
+    valid = None
+    if err["type"] == "literal_error":
+        valid = [v.strip(" '") for v in str(err["ctx"]["expected"]).replace(" or ", ",").split(",")]
+    elif err["type"] == "extra_forbidden":
+        parent = err["loc"][:-1]
+        model = _model_at(parent)
+        valid = list(model.model_fields) if model else None
+        return ConfigError(option, "unknown option", valid)
+    return ConfigError(option, err["msg"], valid)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    if not loc:
+        return Settings
+    if loc[0] == "sources" and len(loc) == 2:
+        return SourceConfig
+    if loc[0] == "partners" and len(loc) == 2:
+        return PartnerConfig
+    return None
+
+
+def parse_settings(data: Any, base: Path) -> Settings:
+    """Validate a parsed YAML document into `Settings`, resolving relative paths against `base`."""
+    if not isinstance(data, dict):
+        raise ConfigError("(root)", "the config must be a mapping of options")
+    data = {**data, **_env_overrides()}
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise _first_error(exc) from None
+    updates: dict[str, Any] = {
+        "output": _resolve(base, settings.output),
+        "quarantine": _resolve(base, settings.quarantine),
+        "policy": _resolve(base, settings.policy) if settings.policy else None,
+        "sources": {
+            name: src.model_copy(update={"path": _resolve(base, src.path)})
+            for name, src in settings.sources.items()
+        },
+    }
+    return settings.model_copy(update=updates)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate `deidflow.yaml`; any problem is a `ConfigError` (exit code 2)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError("--config", f"cannot read `{path}`: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError("--config", f"`{path}`{where} is not valid YAML") from None
+    return parse_settings(data, path.parent.resolve())
+
+
+def select_sources(settings: Settings, source: str | None) -> dict[str, SourceConfig]:
+    """All sources, or the one named by `--source` (unknown name lists the valid ones)."""
+    if source is None:
+        return dict(settings.sources)
+    if source not in settings.sources:
+        raise ConfigError("--source", f"unknown source `{source}`", settings.sources)
+    return {source: settings.sources[source]}
