@@ -1,0 +1,1 @@
+"""Benchmarks: runnable modules that print measured speeds (`python -m benchmarks.<name>`)."""

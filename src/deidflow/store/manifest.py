@@ -1,0 +1,149 @@
+"""The run manifest: what one run read and wrote for a source and day (policy 6.3 audit trail)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal, Self
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+
+import deidflow
+from deidflow.errors import DeidflowError
+from deidflow.store import _fs
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class ReconciliationError(DeidflowError):
+    """Record counts of a run do not add up; carries the counts, never a record."""
+
+    def __init__(self, problem: str, counts: dict[str, int]) -> None:
+        self.counts = counts
+        shown = ", ".join(f"`{name}`={value}" for name, value in counts.items())
+        super().__init__(f"manifest counts do not reconcile: {problem} ({shown})")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TierOutput(_Strict):
+    """One committed partition of a tier (``partner`` is set for the partner tier only)."""
+
+    tier: Literal["internal", "partner"]
+    partner: str | None = None
+    path: str
+    files: list[str]
+    rows: NonNegativeInt
+
+
+class InputFile(_Strict):
+    """One raw input file, identified by content."""
+
+    path: str
+    size: NonNegativeInt
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class ClassificationRow(_Strict):
+    """One row of the column classification (see docs/architecture.md, Classification)."""
+
+    column: str
+    role: Literal["direct", "free_text", "quasi", "none"]
+    entity: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: str = ""
+
+
+class Manifest(_Strict):
+    """Everything one run did for one source and day; the counts must reconcile.
+
+    ``records_in == records_out + records_quarantined + records_excluded`` and the per-reason
+    exclusions sum to ``records_excluded``; otherwise a :class:`ReconciliationError` is raised.
+    """
+
+    run_id: str
+    source: str = Field(pattern=r"^[a-z0-9_]+$")
+    date: dt.date
+    outputs: list[TierOutput] = Field(default_factory=list)
+    inputs: list[InputFile] = Field(default_factory=list)
+    records_in: NonNegativeInt
+    records_out: NonNegativeInt
+    records_quarantined: NonNegativeInt = 0
+    records_excluded: NonNegativeInt = 0
+    excluded_by_reason: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    detections: dict[str, NonNegativeInt] = Field(
+        default_factory=dict, description="Entity name -> number of values detected."
+    )
+    classification: list[ClassificationRow] = Field(default_factory=list)
+    policy_version: str
+    key_id: str
+    code_version: str = deidflow.__version__
+    timings: dict[str, float] = Field(
+        default_factory=dict, description="Stage name -> wall-clock seconds."
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reconcile(self) -> Self:
+        counts = {
+            "records_in": self.records_in,
+            "records_out": self.records_out,
+            "records_quarantined": self.records_quarantined,
+            "records_excluded": self.records_excluded,
+        }
+        if self.records_in != self.records_out + self.records_quarantined + self.records_excluded:
+            raise ReconciliationError(
+                "`records_in` != `records_out` + `records_quarantined` + `records_excluded`", counts
+            )
+        by_reason = sum(self.excluded_by_reason.values())
+        if by_reason != self.records_excluded:
+            counts = {"records_excluded": self.records_excluded, "excluded_by_reason": by_reason}
+            raise ReconciliationError("`excluded_by_reason` does not sum to the total", counts)
+        return self
+
+
+def classification_rows(table: pa.Table) -> list[ClassificationRow]:
+    """Convert a classification table (one row per column, not per record) to manifest rows."""
+    names = ["column", "role", "entity", "confidence", "evidence"]
+    return [ClassificationRow(**row) for row in table.select(names).to_pylist()]
+
+
+def hash_input_file(location: str) -> InputFile:
+    """Return size and SHA-256 of a file, read as a stream in 1 MB chunks.
+
+    Args:
+        location: Local path or URI of the file; recorded as given.
+    """
+    fs, path = _fs.resolve(location)
+    digest = hashlib.sha256()
+    size = 0
+    with fs.open_input_stream(path) as stream:
+        while chunk := stream.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return InputFile(path=location, size=size, sha256=digest.hexdigest())
+
+
+def write_manifest(location: str, manifest: Manifest) -> None:
+    """Write ``manifest`` as JSON atomically: a hidden temporary file, then one rename.
+
+    Args:
+        location: Local path or URI, normally from ``layout.manifest_path``.
+        manifest: The validated manifest.
+    """
+    fs, path = _fs.resolve(location)
+    _fs.write_atomic(fs, path, manifest.model_dump_json(indent=2).encode() + b"\n")
+
+
+def read_manifest(location: str) -> Manifest:
+    """Read and validate a manifest written by :func:`write_manifest`.
+
+    Raises:
+        ReconciliationError: The stored counts do not add up.
+    """
+    fs, path = _fs.resolve(location)
+    with fs.open_input_stream(path) as stream:
+        return Manifest.model_validate_json(stream.read())

@@ -1,0 +1,208 @@
+"""The policy engine: apply a resolved column plan to record batches, one tier at a time."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from deidflow.entities import Entity, Role
+from deidflow.policy import ColumnPlan
+from deidflow.transform.base import Transform, TransformContext
+from deidflow.transform.keys import Keyring, Tier
+from deidflow.transform.registry import build_transform
+
+# Transforms whose main output is a keyed token (role `direct` downstream); span scrubbers keep
+# text (role `free_text`); `keep` keeps the input's role; everything else generalises (`quasi`).
+TOKEN_TRANSFORMS = frozenset({"pseudonymize", "imei_tac", "mac_oui"})
+TEXT_TRANSFORMS = frozenset({"text_scrub", "url_scrub"})
+META_PREFIX = "deidflow."
+
+SpanFinder = Callable[[pa.Array], pa.Table]
+
+
+@dataclass
+class _Step:
+    """One transform of one column and the suffix its outputs get."""
+
+    suffix: str
+    name: str
+    transform: Transform[Any]
+
+
+@dataclass
+class _Column:
+    plan: ColumnPlan
+    steps: list[_Step]
+
+
+@dataclass
+class EngineResult:
+    """A transformed batch plus what was detected in it (counts per entity, never values)."""
+
+    batch: pa.RecordBatch
+    detections: Counter[str] = field(default_factory=Counter)
+
+
+def _output_name(column: str, *suffixes: str) -> str:
+    return "_".join([column, *[s for s in suffixes if s]])
+
+
+def _output_role(step: _Step, suffix: str, plan: ColumnPlan) -> str:
+    if step.name == "keep":
+        return (plan.role or Role.NONE).value
+    if step.name in TOKEN_TRANSFORMS and suffix == "" and step.suffix == "":
+        return Role.DIRECT.value
+    if step.name in TEXT_TRANSFORMS:
+        return Role.FREE_TEXT.value
+    if step.name == "suppress":
+        return Role.NONE.value
+    return Role.QUASI.value
+
+
+class Engine:
+    """Applies one tier's column plans to batches: transforms are built and validated once.
+
+    Args:
+        plans: From `deidflow.policy.resolve_plan` for one source and tier.
+        keyring: Key source for keyed transforms.
+        tier: `internal` or `partner`.
+        partner: Partner name on the partner tier.
+        find_spans: Span detector for free-text columns (`deidflow.detect.spans.find_spans`);
+            spans are computed once per column and batch, counted, and handed to the scrubber.
+    """
+
+    def __init__(
+        self,
+        plans: Sequence[ColumnPlan],
+        keyring: Keyring | None,
+        tier: Tier,
+        partner: str | None = None,
+        find_spans: SpanFinder | None = None,
+    ) -> None:
+        self.tier, self.partner, self.keyring = tier, partner, keyring
+        self.find_spans = find_spans
+        self.columns = {plan.column: _compile(plan) for plan in plans}
+
+    def apply(self, batch: pa.RecordBatch) -> EngineResult:
+        """Transform every planned column present in `batch`; unplanned columns are an error."""
+        unplanned = [name for name in batch.schema.names if name not in self.columns]
+        if unplanned:
+            raise KeyError(f"no plan for column(s) {', '.join(f'`{n}`' for n in unplanned)}")
+        names: list[str] = []
+        fields: list[pa.Field] = []
+        arrays: list[pa.Array] = []
+        detections: Counter[str] = Counter()
+        for name in batch.schema.names:
+            column = self.columns[name]
+            values = batch.column(name)
+            ctx = self._context(column, values, detections)
+            for out_name, out_field, array in self._run(column, values, ctx):
+                names.append(out_name)
+                fields.append(out_field)
+                arrays.append(array)
+        schema = pa.schema(fields)
+        return EngineResult(pa.RecordBatch.from_arrays(arrays, schema=schema), detections)
+
+    def _context(
+        self, column: _Column, values: pa.Array, detections: Counter[str]
+    ) -> TransformContext:
+        plan = column.plan
+        spans = None
+        if plan.role is Role.FREE_TEXT and any(s.name in TEXT_TRANSFORMS for s in column.steps):
+            if self.find_spans is not None:
+                spans = self.find_spans(_as_strings(values))
+                for item in pc.value_counts(spans["entity"]).to_pylist():
+                    detections[item["values"]] += item["counts"]
+        elif plan.role is Role.DIRECT and plan.entity is not None:
+            detections[plan.entity.value] += len(values) - values.null_count
+        return TransformContext(
+            keyring=self.keyring,
+            entity=plan.entity,
+            tier=self.tier,
+            partner=self.partner,
+            spans=spans,
+            column=plan.column,
+        )
+
+    def _run(
+        self, column: _Column, values: pa.Array, ctx: TransformContext
+    ) -> list[tuple[str, pa.Field, pa.Array]]:
+        out = []
+        for step in column.steps:
+            for suffix, array in step.transform.apply(values, ctx).items():
+                if isinstance(array, pa.ChunkedArray):
+                    array = array.combine_chunks()
+                name = _output_name(column.plan.column, step.suffix, suffix)
+                meta = self._field_metadata(column.plan, step, suffix)
+                out.append((name, pa.field(name, array.type, metadata=meta), array))
+        return out
+
+    def _field_metadata(self, plan: ColumnPlan, step: _Step, suffix: str) -> dict[str, str]:
+        meta = {
+            "transform": step.name,
+            "tier": self.tier,
+            "role": _output_role(step, suffix, plan),
+            "source_column": plan.column,
+            "reason": plan.reason,
+            "quasi_identifier": json.dumps(plan.quasi_identifier),
+        }
+        # Only a column's main output still holds the entity (a token, a coarser location);
+        # companions (network, domain, TAC, ...) are generalisations of it, not the entity.
+        if plan.entity is not None and step.suffix == "" and suffix == "":
+            meta["entity"] = plan.entity.value
+        if self.partner:
+            meta["partner"] = self.partner
+        return {META_PREFIX + key: value for key, value in meta.items()}
+
+
+def _compile(plan: ColumnPlan) -> _Column:
+    steps = [_Step("", plan.transform, build_transform(plan.transform, plan.params))]
+    for companion in plan.also:
+        transform = build_transform(companion.transform, companion.params)
+        steps.append(_Step(companion.suffix or companion.transform, companion.transform, transform))
+    return _Column(plan, steps)
+
+
+def _as_strings(values: pa.Array) -> pa.Array:
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return values
+    return pc.cast(values, pa.string())
+
+
+def field_meta(schema_field: pa.Field) -> Mapping[str, str]:
+    """Return the `deidflow.*` field metadata of an output column, without the prefix."""
+    raw = schema_field.metadata or {}
+    return {
+        key.decode()[len(META_PREFIX) :]: value.decode()
+        for key, value in raw.items()
+        if key.decode().startswith(META_PREFIX)
+    }
+
+
+def classification_from_schema(schema: pa.Schema) -> pa.Table:
+    """Classify an internal-tier schema from its own metadata (for deriving the partner tier).
+
+    The partner tier never re-detects: it trusts what the internal tier says each column is.
+    """
+    rows: dict[str, list[Any]] = {"column": [], "role": [], "entity": []}
+    for schema_field in schema:
+        meta = field_meta(schema_field)
+        rows["column"].append(schema_field.name)
+        rows["role"].append(meta.get("role", Role.NONE.value))
+        entity = meta.get("entity")
+        rows["entity"].append(entity if entity in Entity.__members__ else None)
+    return pa.table(
+        {
+            "column": pa.array(rows["column"], pa.string()),
+            "role": pa.array(rows["role"], pa.string()),
+            "entity": pa.array(rows["entity"], pa.string()),
+            "confidence": pa.array([1.0] * len(rows["column"]), pa.float64()),
+            "evidence": pa.array(["internal tier metadata"] * len(rows["column"]), pa.string()),
+        }
+    )
