@@ -1,0 +1,1 @@
+"""Detect stage: offline Presidio recognizers, column classification, span finding, evaluation."""

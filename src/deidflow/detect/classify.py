@@ -1,0 +1,220 @@
+"""Column classification: decide per column its role, entity, confidence and the evidence why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from deidflow.detect.names import hint_for
+from deidflow.entities import Entity, Role
+
+SAMPLE_SIZE = 1000
+PROVENANCE = frozenset({"_file", "_record", "_sheet"})
+# Structured entities a validator can confirm value by value, strongest evidence first.
+_VALIDATED = (
+    Entity.IMEI,
+    Entity.IMEISV,
+    Entity.CN_RIC,
+    Entity.MAC_ADDRESS,
+    Entity.IP_ADDRESS,
+    Entity.EMAIL_ADDRESS,
+    Entity.GPS,
+    Entity.PHONE_NUMBER,
+)
+STRONG = 0.9  # share of sampled values a validator must accept to decide on values alone
+WEAK = 0.5  # share that confirms a name hint
+FREE_TEXT_MIN_LENGTH = 25.0  # mean characters; shorter strings with spaces are labels
+SCHEMA = pa.schema(
+    [
+        ("column", pa.string()),
+        ("role", pa.string()),
+        ("entity", pa.string()),
+        ("confidence", pa.float64()),
+        ("evidence", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ColumnClass:
+    """The decision for one column."""
+
+    column: str
+    role: Role
+    entity: Entity | None
+    confidence: float
+    evidence: str
+
+
+def sample_values(values: pa.Array | pa.ChunkedArray, size: int = SAMPLE_SIZE) -> pa.Array:
+    """Evenly spaced non-null values (deterministic), as one array."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = values.drop_null()
+    if len(values) <= size:
+        return values
+    step = len(values) / size
+    indices = pa.array([int(i * step) for i in range(size)], pa.int64())
+    return values.take(indices)
+
+
+def _match_share(values: pa.Array, entity: Entity) -> float:
+    from deidflow.detect.validators import match_mask
+
+    if len(values) == 0:
+        return 0.0
+    mask = match_mask(values, entity)
+    return float(pc.sum(pc.cast(mask.fill_null(False), pa.int64())).as_py() or 0) / len(values)
+
+
+def _best_validated(values: pa.Array) -> tuple[Entity | None, float]:
+    best: tuple[Entity | None, float] = (None, 0.0)
+    for entity in _VALIDATED:
+        share = _match_share(values, entity)
+        if share > best[1]:
+            best = (entity, share)
+        if share >= STRONG:
+            break
+    return best
+
+
+def _looks_like_text(values: pa.Array) -> bool:
+    if len(values) == 0:
+        return False
+    lengths = pc.utf8_length(values)
+    spaced = pc.mean(pc.cast(pc.match_substring(values, " "), pa.float64())).as_py() or 0.0
+    return (pc.mean(lengths).as_py() or 0.0) >= FREE_TEXT_MIN_LENGTH and spaced >= 0.5
+
+
+def _classify_numeric(column: str, values: pa.Array) -> ColumnClass | None:
+    """Latitude / longitude by name + value range; other numbers follow their name hint."""
+    hint = hint_for(column)
+    if hint is None or hint.entity is not Entity.GPS or len(values) == 0:
+        return None
+    low, high = pc.min(values).as_py(), pc.max(values).as_py()
+    bound = 90 if "lat" in column.lower() or "纬" in column else 180
+    if low is not None and -bound <= low and high <= bound:
+        return ColumnClass(
+            column, Role.DIRECT, Entity.GPS, 0.95, f"{hint.rule}; values within ±{bound}"
+        )
+    return None
+
+
+def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
+    hint = hint_for(column)
+    entity, share = _best_validated(values)
+    if entity is not None and share >= STRONG:
+        evidence = f"{share:.0%} of sampled values are {entity.value}"
+        if hint and hint.entity and hint.entity != entity:
+            evidence += f" (name suggested {hint.entity.value})"
+        return ColumnClass(column, Role.DIRECT, entity, share, evidence)
+    if hint and hint.role is Role.DIRECT and hint.entity is not None:
+        confirm = _match_share(values, hint.entity) if hint.entity in _VALIDATED else None
+        if confirm is None or confirm >= WEAK or len(values) == 0:
+            conf = 0.6 if confirm is None else max(confirm, 0.6)
+            return ColumnClass(column, Role.DIRECT, hint.entity, conf, hint.rule)
+    if _looks_like_text(values) or (hint is not None and hint.role is Role.FREE_TEXT):
+        why = hint.rule if hint and hint.role is Role.FREE_TEXT else "long strings with spaces"
+        return ColumnClass(column, Role.FREE_TEXT, None, 0.8, why)
+    if entity is not None and share >= WEAK:
+        why = f"{share:.0%} of sampled values are {entity.value}; treated as text with spans"
+        return ColumnClass(column, Role.FREE_TEXT, entity, share, why)
+    if hint is not None:
+        return ColumnClass(column, hint.role, hint.entity, 0.7, hint.rule)
+    return ColumnClass(column, Role.NONE, None, 0.7, "no name hint, no validator match")
+
+
+def classify_column(column: str, values: pa.Array | pa.ChunkedArray) -> ColumnClass:
+    """Classify one column from (a sample of) its values and its name."""
+    if column in PROVENANCE:
+        return ColumnClass(column, Role.NONE, None, 1.0, "provenance column")
+    sample = sample_values(values)
+    kind = sample.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        numeric = _classify_numeric(column, sample)
+        if numeric is not None:
+            return numeric
+        hint = hint_for(column)
+        if hint is None:
+            return ColumnClass(column, Role.NONE, None, 0.7, "number without a name hint")
+        return ColumnClass(column, hint.role, hint.entity, 0.7, hint.rule)
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return ColumnClass(column, Role.QUASI, None, 0.9, "timestamp")
+    if pa.types.is_boolean(kind):
+        return ColumnClass(column, Role.NONE, None, 0.9, "boolean flag")
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        sample = pc.cast(sample, pa.string())
+    return _classify_strings(column, sample)
+
+
+class Classification:
+    """A serialisable table column → role, entity, confidence, evidence (see architecture.md)."""
+
+    def __init__(self, rows: Iterable[ColumnClass]) -> None:
+        self._rows = {row.column: row for row in rows}
+
+    def __getitem__(self, column: str) -> ColumnClass:
+        return self._rows[column]
+
+    def __contains__(self, column: object) -> bool:
+        return column in self._rows
+
+    def __iter__(self) -> Iterator[ColumnClass]:
+        return iter(self._rows.values())
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def merged(self, other: Classification) -> Classification:
+        """Return this classification plus the columns only `other` has."""
+        rows = dict(self._rows)
+        for row in other:
+            rows.setdefault(row.column, row)
+        return Classification(rows.values())
+
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, str | None]]) -> Classification:
+        """Apply user overrides (`{column: {role, entity}}`) from config or policy."""
+        rows = dict(self._rows)
+        for column, change in overrides.items():
+            base = rows.get(column, ColumnClass(column, Role.NONE, None, 1.0, ""))
+            new_role, new_entity = change.get("role"), change.get("entity")
+            role = Role(new_role) if new_role else base.role
+            entity = Entity(new_entity) if new_entity else base.entity
+            rows[column] = ColumnClass(column, role, entity, 1.0, "user override")
+        return Classification(rows.values())
+
+    def to_table(self) -> pa.Table:
+        """Return the classification as an Arrow table (schema `SCHEMA`)."""
+        rows = list(self._rows.values())
+        return pa.table(
+            {
+                "column": [r.column for r in rows],
+                "role": [r.role.value for r in rows],
+                "entity": [r.entity.value if r.entity else None for r in rows],
+                "confidence": [r.confidence for r in rows],
+                "evidence": [r.evidence for r in rows],
+            },
+            schema=SCHEMA,
+        )
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> Classification:
+        """Rebuild from `to_table()` output (e.g. read back from a manifest)."""
+        return cls(
+            ColumnClass(
+                r["column"],
+                Role(r["role"]),
+                Entity(r["entity"]) if r["entity"] else None,
+                float(r["confidence"]),
+                r["evidence"],
+            )
+            for r in table.to_pylist()
+        )
+
+
+def classify_columns(data: pa.Table | pa.RecordBatch) -> Classification:
+    """Classify every column of a table or batch (nested fields arrive as dotted names)."""
+    return Classification(classify_column(name, data.column(name)) for name in data.column_names)

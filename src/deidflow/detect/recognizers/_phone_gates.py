@@ -1,0 +1,50 @@
+"""Cheap per-region gates for `PhoneNumberMatcher`: a necessary condition on the digit runs.
+
+A matcher pass per region is the most expensive step of span detection. A number the matcher
+returns never starts or ends inside a run of digits, and its digit count lies within the
+region's possible lengths (plus trunk prefix), so one regex search rules most regions out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+# phonenumbers' _VALID_PUNCTUATION (digit blocks are separated by <= 4 of these), plus the
+# characters of the `%2B` / `%20` escapes that `decode_plus` turns into separators.
+PUNCT = (
+    "\\-x\u2010-\u2015\u2212\u30fc\uff0d-\uff0f \u00a0\u00ad\u200b\u2060\u3000"
+    "()\uff08\uff09\uff3b\uff3d.\\[\\]/~\u2053\u223c\uff5e%Bb"
+)
+_SEP = "[" + PUNCT + "]{0,4}"
+
+
+def trunk_zero(region: str) -> bool:
+    """Return whether national numbers of `region` are dialled with the trunk prefix `0`."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return metadata is not None and metadata.national_prefix == "0"
+
+
+def region_gate(region: str, primary: bool) -> re.Pattern[str]:
+    """Return a regex that every text holding a number the matcher finds for `region` matches.
+
+    The primary region's gate also admits any `+` (international numbers, found by any region's
+    matcher, are left to the primary one). Other trunk-zero regions need a run starting with
+    `0`, matching `PhoneRecognizer`'s rule that their national numbers carry the prefix.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return re.compile(r"\d")
+    lengths = metadata.general_desc.possible_length or (1, 17)
+    trunk = len(metadata.national_prefix or "")
+    low, high = min(lengths), max(lengths) + trunk
+    first = "0" if not primary and trunk_zero(region) else r"\d"
+    national = _bounded_run(first, low, high)
+    idd = rf"(?<!\d)(?:{metadata.international_prefix or '00'})(?:{_SEP}\d){{4,}}"
+    alternatives = (["[+\uff0b]"] if primary else []) + [national, idd]
+    return re.compile("|".join(alternatives))
+
+
+def _bounded_run(first: str, low: int, high: int) -> str:
+    return rf"(?<!\d){first}(?:{_SEP}\d){{{max(low - 1, 0)},{high - 1}}}(?!\d)"

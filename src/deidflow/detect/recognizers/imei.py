@@ -1,0 +1,58 @@
+"""IMEI (15 digits, Luhn check digit) and IMEISV (16 digits) recognizers."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+from stdnum import imei as stdnum_imei
+
+from deidflow.detect.recognizers._base import DeidflowPatternRecognizer
+from deidflow.entities import Entity
+
+# 3GPP TS 23.003 layout: TAC (8 digits, printed 2+6) + serial (6) + check digit or 2-digit SVN.
+# One separator style per value (the backreference), so digit runs from other numbers don't join.
+_LEFT = r"(?<![\w-])"
+_RIGHT = r"(?![\w-])"
+_GROUPS = r"\d{2}([- ]?)\d{6}\1\d{6}\1"
+IMEI_CONTEXT = ("imei", "imeisv", "device id", "deviceid", "device_id", "svn", "串号", "设备")
+
+
+def is_valid_imei(value: str) -> bool:
+    """Return whether `value` (separators allowed) is a 15-digit IMEI with a valid Luhn digit."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return len(digits) == 15 and stdnum_imei.is_valid(digits)
+
+
+def is_valid_imeisv(value: str) -> bool:
+    """Return whether `value` (separators allowed) has the 16-digit IMEISV layout."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return len(digits) == 16 and stdnum_imei.is_valid(digits)
+
+
+class ImeiRecognizer(DeidflowPatternRecognizer):
+    """IMEI with or without `-` / space separators; a Luhn failure is never reported."""
+
+    ENTITY = Entity.IMEI
+    PATTERNS = (Pattern("imei", _LEFT + _GROUPS + r"\d" + _RIGHT, 0.5),)
+    CONTEXT = IMEI_CONTEXT
+    PREFILTER = r"\d{6}"
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Check the Luhn digit: a failing 15-digit number is some other number."""
+        return is_valid_imei(pattern_text)
+
+
+class ImeisvRecognizer(DeidflowPatternRecognizer):
+    """IMEISV: no check digit, so a bare 16-digit run needs a context word nearby."""
+
+    ENTITY = Entity.IMEISV
+    PATTERNS = (
+        Pattern("imeisv_separated", _LEFT + r"\d{2}([- ])\d{6}\1\d{6}\1\d{2}" + _RIGHT, 0.6),
+        Pattern("imeisv_bare", _LEFT + r"\d{16}" + _RIGHT, 0.5),
+    )
+    CONTEXT = IMEI_CONTEXT
+    CONTEXT_REQUIRED = frozenset({"imeisv_bare"})
+    PREFILTER = r"\d{6}"
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Reject values that are not 16 digits; there is no checksum to confirm."""
+        return None if is_valid_imeisv(pattern_text) else False

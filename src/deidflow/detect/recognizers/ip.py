@@ -1,0 +1,60 @@
+"""IPv4 / IPv6 recognizer validated with `ipaddress`; ignores user-agent version numbers."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from presidio_analyzer import Pattern
+
+from deidflow.detect.recognizers._base import DeidflowPatternRecognizer
+from deidflow.entities import Entity
+
+# `Chrome/120.0.0.0` is a syntactically valid IPv4: a `product/` token right before the dotted
+# quad marks a version (RFC 9110 product tokens), as do `v`, `version ` and a preceding dot.
+_V4 = r"(?:\d{1,3}\.){3}\d{1,3}"
+_V4_LEFT = r"(?<![\w.])(?<!\w/)(?<!version\s)(?<!ver\s)"
+_V4_RIGHT = r"(?!\w)(?!\.\d)"
+# Every textual IPv6 form: full, `::`-compressed, IPv4-mapped tail, `%zone` suffix (RFC 4007).
+_V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + _V4 + r"|[0-9A-Fa-f]{1,4})?(?:%[0-9A-Za-z_.-]+)?"
+_V6_LEFT = r"(?<![\w:.])"
+_V6_RIGHT = r"(?![\w:])(?!\.\d)"
+
+
+def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Return the address `value` spells, or None (also for the unspecified `::` / `0.0.0.0`)."""
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return None if address.is_unspecified else address
+
+
+def is_valid_ipv4(value: str) -> bool:
+    """Return whether `value` is a dotted-quad IPv4 address (no leading zeros, octets <= 255)."""
+    return isinstance(parse_ip(value), ipaddress.IPv4Address)
+
+
+def is_valid_ipv6(value: str) -> bool:
+    """Return whether `value` is an IPv6 address in any textual form (zone id allowed)."""
+    return isinstance(parse_ip(value), ipaddress.IPv6Address)
+
+
+class IpRecognizer(DeidflowPatternRecognizer):
+    """IPv4 and IPv6 addresses, also inside X-Forwarded-For chains and URLs."""
+
+    ENTITY = Entity.IP_ADDRESS
+    PATTERNS = (
+        Pattern("ipv4", _V4_LEFT + _V4 + _V4_RIGHT, 0.6),
+        Pattern("ipv6", _V6_LEFT + _V6 + _V6_RIGHT, 0.6),
+    )
+    CONTEXT = ("ip", "address", "forwarded", "client", "remote", "host")
+    PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]*:[0-9A-Fa-f]*:"
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Parse the candidate with `ipaddress`; in text also demand a decimal digit.
+
+        `a::b` and `dead::beef` are valid IPv6 spellings, but in prose they are scope operators
+        and words; real addresses nearly always carry a digit.
+        """
+        has_digit = any(ch.isdigit() for ch in pattern_text)
+        return has_digit and parse_ip(pattern_text) is not None

@@ -1,0 +1,103 @@
+"""Phone number recognizer built on `phonenumbers.PhoneNumberMatcher` (leniency VALID)."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import phonenumbers
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from deidflow.detect.recognizers._base import CONTEXT_KEY, has_context
+from deidflow.detect.recognizers._phone_gates import PUNCT, region_gate, trunk_zero
+from deidflow.entities import Entity
+
+DEFAULT_REGIONS = ("CN", "US", "GB", "DE")
+# Same length on purpose, so offsets into the decoded text are offsets into the original.
+_PERCENT_ESCAPES = re.compile("%2[Bb]|%20")
+_DECODED = {"%2B": "  +", "%2b": "  +", "%20": "   "}
+
+
+def decode_plus(text: str) -> str:
+    """Replace `%2B` by `  +` and `%20` by three spaces, keeping every offset unchanged."""
+    return _PERCENT_ESCAPES.sub(lambda m: _DECODED[m.group(0)], text)
+
+
+def is_valid_phone(value: str, region: str = "CN") -> bool:
+    """Return whether `value` parses as a valid number (national numbers read in `region`)."""
+    try:
+        number = phonenumbers.parse(decode_plus(value).strip(), region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def _original_start(text: str, decoded: str, start: int) -> int:
+    """Move a match that begins at a decoded `%2B` back onto the escape's `%`."""
+    return start - 2 if decoded[start] == "+" != text[start] else start
+
+
+class PhoneRecognizer(LocalRecognizer):
+    """Valid phone numbers of `regions`, any `+`-prefixed number, and `%2B86...` inside URLs.
+
+    The first region is the primary one (national numbers as phonenumbers reads them); the
+    others are searched only when a cheap digit-run gate says a number of theirs can be there.
+    """
+
+    ENTITY: ClassVar[Entity] = Entity.PHONE_NUMBER
+    SCORE: ClassVar[float] = 0.7
+    CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "mobile", "tel", "call", "手机", "电话")
+    # Every VALID number has >= 5 digits; with `%2B`/`%20` escapes as extra separators.
+    PREFILTER: ClassVar[str] = "\\p{Nd}(?:[" + PUNCT + "]{0,6}\\p{Nd}){4,}"
+
+    def __init__(self, regions: tuple[str, ...] = DEFAULT_REGIONS) -> None:
+        self.regions = regions
+        self._gates = {r: region_gate(r, primary=i == 0) for i, r in enumerate(regions)}
+        super().__init__(supported_entities=[self.ENTITY.value], context=list(self.CONTEXT))
+
+    def load(self) -> None:
+        """Nothing to load: phonenumbers ships its metadata."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Find valid numbers in every configured region; duplicates collapse to one result."""
+        decoded = decode_plus(text)
+        spans: dict[tuple[int, int], str] = {}
+        for region in self.regions:
+            if not self._gates[region].search(decoded):
+                continue
+            for match in phonenumbers.PhoneNumberMatcher(
+                decoded, region, leniency=phonenumbers.Leniency.VALID
+            ):
+                if self._written_in_full(match.raw_string, region):
+                    start = _original_start(text, decoded, match.start)
+                    spans.setdefault((start, match.end), region)
+        results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
+        return self.remove_duplicates(results)
+
+    def _written_in_full(self, raw: str, region: str) -> bool:
+        """Outside the primary region, a national number must carry its trunk prefix `0`.
+
+        Without it any decimal such as `35.2788` parses as a valid German number.
+        """
+        if region == self.regions[0] or not trunk_zero(region) or "+" in raw:
+            return True
+        return raw.lstrip("([\uff08\uff3b ").startswith("0")
+
+    def _result(self, text: str, start: int, end: int, region: str) -> RecognizerResult:
+        metadata: dict[str, object] = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        score = self.SCORE
+        if has_context(text, start, end, self.CONTEXT, 32):
+            score = min(1.0, score + 0.25)
+            metadata[CONTEXT_KEY] = True
+        explanation = AnalysisExplanation(
+            recognizer=type(self).__name__,
+            original_score=self.SCORE,
+            textual_explanation=f"valid phone number (matcher region {region})",
+        )
+        return RecognizerResult(self.ENTITY.value, start, end, score, explanation, metadata)

@@ -1,0 +1,124 @@
+"""Span detection in free text and URLs: an RE2 prefilter over the column, Presidio on the rest.
+
+Output contract (one row per detected span, offsets in characters of the ORIGINAL string):
+`row` (int64 index into the input array), `start`, `end` (int64, end exclusive), `entity`
+(string, an `Entity` value), `score` (float64). Overlapping spans of one row are resolved:
+the longest span wins, then the highest score, then the earliest -- a span containing another
+(an e-mail containing digits, a coordinate pair containing a number) covers it when scrubbed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+
+from deidflow.detect.analyzer import LANGUAGE, build_analyzer
+from deidflow.detect.recognizers import RECOGNIZERS, prefilter_for
+from deidflow.entities import Entity
+
+SPAN_SCHEMA = pa.schema(
+    [
+        pa.field("row", pa.int64(), nullable=False),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("entity", pa.string(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),
+    ]
+)
+DEFAULT_SCORE_THRESHOLD = 0.5
+Span = tuple[int, int, int, str, float]
+
+
+def find_spans(
+    texts: pa.Array | pa.ChunkedArray,
+    entities: Iterable[Entity] | None = None,
+    analyzer: AnalyzerEngine | None = None,
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+) -> pa.Table:
+    """Return the personal-data spans in `texts` as a table with `SPAN_SCHEMA`.
+
+    Only rows matching an entity's RE2 prefilter reach the analyzer, and each with just the
+    entities whose prefilter it matched; entities without a prefilter (spaCy NER) see every row.
+
+    Args:
+        texts: strings (nulls allowed, they have no spans).
+        entities: entities to look for; default: all the analyzer supports.
+        analyzer: a Presidio analyzer; default: `build_analyzer(entities)`.
+        score_threshold: spans scoring below this are dropped.
+    """
+    strings = _as_strings(texts)
+    analyzer = analyzer if analyzer is not None else build_analyzer(entities)
+    wanted = _supported_entities(analyzer, entities)
+    rows, row_entities = candidate_rows(strings, wanted)
+    texts_to_scan = strings.take(rows).to_pylist()
+    spans: list[Span] = []
+    for row, text, names in zip(rows.tolist(), texts_to_scan, row_entities, strict=True):
+        results = analyzer.analyze(text, LANGUAGE, entities=names, score_threshold=score_threshold)
+        spans.extend(resolve_overlaps(row, results))
+    return spans_to_table(spans)
+
+
+def candidate_rows(
+    strings: pa.Array, entities: Sequence[Entity]
+) -> tuple[np.ndarray, list[list[str]]]:
+    """Return the rows that can hold any of `entities`, and for each the entities it can hold."""
+    prefilters = {e: prefilter_for(e) for e in entities if e in RECOGNIZERS}
+    if len(prefilters) < len(entities):  # an entity without a prefilter must see every row
+        rows = np.arange(len(strings), dtype=np.int64)
+        rows = rows[np.asarray(pc.is_valid(strings))]
+    else:
+        rows = _matching_rows(strings, "|".join(f"(?:{p})" for p in prefilters.values()))
+    subset = strings.take(rows)
+    masks = {e: _regex_mask(subset, p) for e, p in prefilters.items()}
+    always = [e.value for e in entities if e not in prefilters]
+    per_row = [[e.value for e in prefilters if masks[e][i]] + always for i in range(len(rows))]
+    return rows, per_row
+
+
+def resolve_overlaps(row: int, results: Iterable[RecognizerResult]) -> list[Span]:
+    """Keep, among overlapping results, the longest, then highest-scoring, then earliest span."""
+    ranked = sorted(results, key=lambda r: (r.start - r.end, -r.score, r.start))
+    kept: list[RecognizerResult] = []
+    for result in ranked:
+        if all(result.end <= k.start or result.start >= k.end for k in kept):
+            kept.append(result)
+    kept.sort(key=lambda r: r.start)
+    return [(row, r.start, r.end, r.entity_type, float(r.score)) for r in kept]
+
+
+def spans_to_table(spans: Sequence[Span]) -> pa.Table:
+    """Build a `SPAN_SCHEMA` table from `(row, start, end, entity, score)` tuples."""
+    columns = [[span[i] for span in spans] for i in range(len(SPAN_SCHEMA))]
+    arrays = [
+        pa.array(col, type=field.type) for col, field in zip(columns, SPAN_SCHEMA, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=SPAN_SCHEMA)
+
+
+def _supported_entities(
+    analyzer: AnalyzerEngine, entities: Iterable[Entity] | None
+) -> list[Entity]:
+    known = {e.value for e in Entity}
+    supported = {Entity(e) for e in analyzer.get_supported_entities(LANGUAGE) if e in known}
+    wanted = supported if entities is None else supported & set(entities)
+    return sorted(wanted)
+
+
+def _as_strings(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+    array = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    return array if pa.types.is_string(array.type) else pc.cast(array, pa.string())
+
+
+def _regex_mask(strings: pa.Array, regex: str) -> np.ndarray:
+    mask = pc.fill_null(pc.match_substring_regex(strings, regex), False)
+    return np.asarray(mask, dtype=bool)
+
+
+def _matching_rows(strings: pa.Array, regex: str) -> np.ndarray:
+    return np.flatnonzero(_regex_mask(strings, regex)).astype(np.int64)

@@ -1,0 +1,59 @@
+import pytest
+
+from deidflow.detect.recognizers.ip import is_valid_ipv4, is_valid_ipv6
+from deidflow.entities import Entity
+
+from .._helpers import check_table
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.6099.71 Safari/537.36"
+)
+REDUCED_UA = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 Chrome/120.0.0.0 Mobile"
+SAFARI = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) Version/17.4.1 Safari/604.1"
+
+IP_CASES = [
+    ("192.168.1.1", ["192.168.1.1"]),  # plain
+    ("999.1.1.1", []),  # octet > 255
+    ("01.2.3.4", []),  # leading zero (ambiguous octal)
+    ("1.2.3.4.5", []),  # five parts: not an address
+    (CHROME, []),  # 4-part browser version
+    (REDUCED_UA, []),  # reduced UA: Chrome/120.0.0.0 is a version, not an IP
+    (SAFARI, []),  # Version/17.4.1
+    ("update to version 10.0.0.1 now", []),  # spelled-out version
+    ("203.0.113.7, 10.0.0.1, 198.51.100.2", ["10.0.0.1", "198.51.100.2", "203.0.113.7"]),  # XFF
+    ("http://10.1.2.3/admin", ["10.1.2.3"]),  # URL host
+    ("client 1.2.3.4:8080", ["1.2.3.4"]),  # with port
+    ("IP地址192.168.1.1。", ["192.168.1.1"]),  # glued to Chinese text
+    ("::", []),  # unspecified alone
+    ("a :: b and std::string", []),  # scope operators
+    ("0.0.0.0", []),  # unspecified IPv4
+    ("2001:db8::1", ["2001:db8::1"]),  # compressed
+    ("2001:0db8:85a3:0000:0000:8a2e:0370:7334", ["2001:0db8:85a3:0000:0000:8a2e:0370:7334"]),
+    ("ping fe80::1%eth0 ok", ["fe80::1%eth0"]),  # zone id
+    ("src ::ffff:192.0.2.128 end", ["::ffff:192.0.2.128"]),  # IPv4-mapped, one span
+    ("[2001:db8::1]:443", ["2001:db8::1"]),  # bracketed URL form
+    ("loopback ::1.", ["::1"]),  # sentence end
+    ("time 10:30:45", []),  # a clock time
+    ("2001:db8::1::2", []),  # two `::`
+    ("aa:bb:cc:dd:ee:ff", []),  # a MAC is not an IPv6
+    ("see a::b and dead::beef", []),  # valid IPv6 spellings without a digit: prose
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), IP_CASES)
+def test_ip_table(analyzer, text, expected):
+    check_table(analyzer, text, Entity.IP_ADDRESS, expected)
+
+
+def test_presidio_ip_recognizer_matches_ua_versions():
+    # Why we replace Presidio's own recognizer: it reports UA version numbers as IPs.
+    from presidio_analyzer.predefined_recognizers import IpRecognizer as PresidioIp
+
+    found = PresidioIp().analyze(REDUCED_UA, ["IP_ADDRESS"])
+    assert [REDUCED_UA[r.start : r.end] for r in found if r.score > 0] == ["120.0.0.0"]
+
+
+def test_ip_helpers():
+    assert is_valid_ipv4("10.0.0.1") and not is_valid_ipv4("::1")
+    assert is_valid_ipv6("fe80::1%eth0") and not is_valid_ipv6("::")
