@@ -38,7 +38,9 @@ def generate(
     out: Annotated[Path, typer.Option(help="Output folder for raw data and `_truth/`.")],
     start: DayOption,
     days: Annotated[int, typer.Option(min=1, help="Number of days.")] = 1,
-    rows: Annotated[int, typer.Option(min=1, help="Access-log lines and device events/day.")] = 1000,
+    rows: Annotated[
+        int, typer.Option(min=1, help="Access-log lines and device events/day.")
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed: same arguments, same bytes.")] = 0,
     form_rows: Annotated[
         int | None, typer.Option(min=1, help="Form submissions/day (default rows // 10).")
@@ -53,6 +55,133 @@ def generate(
         typer.echo(f"{source:<11} {count:>10,} records")
     typer.echo(f"{len(summary.files)} files, {summary.pii:,} planted values, {summary.bad:,} bad")
     typer.echo(f"ground truth in {out / '_truth'}")
+
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The deidflow.yaml to use.", exists=False)
+]
+SourceOption = Annotated[str | None, typer.Option(help="Only this source (default: all).")]
+policy_app = typer.Typer(help="Inspect the de-identification policy.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+
+def _prepare(config: Path, source: str | None) -> None:
+    """Fail fast, before any orchestration starts: config, policy and key must all be valid."""
+    from deidflow.config import load_settings, select_sources
+    from deidflow.pipeline import make_jobs
+
+    settings = load_settings(config)
+    select_sources(settings, source)
+    make_jobs(settings, [], source)  # loads and validates the policy and the key
+
+
+def _print_results(results: list[dict[str, object]]) -> None:
+    from deidflow.report.summary import render_text
+    from deidflow.store.manifest import Manifest
+
+    manifests = [Manifest.model_validate(r["manifest"]) for r in results]
+    typer.echo(render_text(manifests))
+
+
+@app.command()
+def run(
+    config: ConfigOption = Path("deidflow.yaml"),
+    day: Annotated[date, typer.Option("--date", parser=_day, metavar="YYYY-MM-DD")] = ...,  # type: ignore[assignment]
+    source: SourceOption = None,
+) -> None:
+    """Run one day, all sources or one, as a Prefect flow; print the counts."""
+    _prepare(config, source)
+    from flows.daily import daily_flow_for
+
+    results = daily_flow_for(str(config))(config=str(config), day=day, source=source)
+    _print_results(results)
+
+
+@app.command()
+def backfill(
+    start: DayOption,
+    end: DayOption,
+    config: ConfigOption = Path("deidflow.yaml"),
+    source: SourceOption = None,
+) -> None:
+    """Run a date range; days run concurrently within `concurrency`; progress is logged."""
+    _prepare(config, source)
+    from pydantic import ValidationError
+
+    from flows.backfill import BackfillRange, backfill_flow_for
+
+    try:
+        dates = BackfillRange(start=start, end=end)
+    except ValidationError as exc:
+        raise typer.BadParameter(exc.errors()[0]["msg"], param_hint="--start/--end") from None
+    results = backfill_flow_for(str(config))(dates=dates, config=str(config), source=source)
+    _print_results(results)
+
+
+@policy_app.command("show")
+def policy_show(
+    source: Annotated[str, typer.Option(help="Source name, e.g. web_logs.")],
+    tier: Annotated[str, typer.Option(help="internal or partner.")] = "internal",
+    policy: Annotated[
+        Path | None, typer.Option(help="Policy file (default: built-in policy).")
+    ] = None,
+) -> None:
+    """Print the effective policy for a source and tier as a table."""
+    from deidflow.policy import load_policy, render_policy_table
+
+    typer.echo(render_policy_table(load_policy(policy), source, tier))
+
+
+DEMO_START = date(2026, 11, 1)
+# A fixed, public key for the demo only: it makes the demo repeatable on any machine. Real runs
+# refuse to start without DEIDFLOW_KEY or a Secret block.
+DEMO_KEY = "deidflow-demo-key-not-secret-do-not-use-in-production"
+
+
+def _raw_root(config: Path) -> Path:
+    """Return the folder the demo generates into: where the config's source paths point."""
+    from deidflow.config import load_settings
+
+    settings = load_settings(config)
+    first = next(iter(settings.sources.values())).path.split("{date}", 1)[0]
+    return Path(first.rstrip("/")).parent
+
+
+@app.command()
+def demo(
+    config: ConfigOption = Path("deidflow.yaml"),
+    days: Annotated[int, typer.Option(min=1, max=31, help="Days of sample data.")] = 3,
+    rows: Annotated[int, typer.Option(min=20, help="Log lines and events per day.")] = 2000,
+) -> None:
+    """Generate sample data for a few days and run everything on it; show where outputs are."""
+    import os
+    from datetime import timedelta
+
+    from deidflow.config import load_settings
+
+    if not os.environ.get("DEIDFLOW_KEY"):
+        os.environ["DEIDFLOW_KEY"] = DEMO_KEY
+        typer.echo("DEIDFLOW_KEY is not set: using the public demo key (never for real data).")
+    raw = _raw_root(config)
+    typer.echo(f"generating {days} day(s) of sample data into {raw} ...")
+    generate(
+        out=raw, start=DEMO_START, days=days, rows=rows, seed=7, form_rows=None, bad_share=0.01
+    )
+    end = DEMO_START + timedelta(days=days - 1)
+    typer.echo(f"running the pipeline for {DEMO_START} .. {end} (Prefect temporary server) ...")
+    backfill(start=DEMO_START, end=end, config=config, source=None)
+    output = load_settings(config).output
+    typer.echo(f"""
+outputs:    {output}/internal/<source>/dt=YYYY-MM-DD/   (analysts)
+            {output}/partner/<partner>/<source>/...     (partners)
+manifests:  {output}/_manifests/<source>/dt=YYYY-MM-DD.json
+dictionary: {output}/README.md
+
+open them in Python:
+  import pandas as pd; pd.read_parquet("{output}/internal/web_logs")
+  import duckdb; duckdb.sql("select dt, count(*) from read_parquet("
+      "'{output}/internal/web_logs/dt=*/*.parquet', hive_partitioning=true) group by dt")
+""")
 
 
 def main() -> None:

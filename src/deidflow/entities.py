@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class Entity(StrEnum):
-    """Entity types deidflow plants, detects and transforms (Presidio names where Presidio has one)."""
+    """Entity types deidflow plants, detects and transforms (Presidio names where it has one)."""
 
     IP_ADDRESS = "IP_ADDRESS"
     MAC_ADDRESS = "MAC_ADDRESS"

@@ -106,7 +106,7 @@ def test_empty_user_file_gives_the_defaults(policy_file: Callable[[str], Path]) 
         (
             "partner: {entities: {GPS: drop}}",
             "partner.entities.DATE_OF_BIRTH",
-            TransformSpec(transform="generalize", params={"level": "year"}),
+            TransformSpec(transform="date_generalize", params={"level": "year"}),
         ),
         ("partner: {columns_default: keep}", "partner.columns_default", "keep"),
         ("partner: {columns_default: keep}", "partner.entities.MAC_ADDRESS", "drop"),

@@ -62,7 +62,17 @@ def defaults() -> Policy:
                 "column override, quasi-identifier",
             ),
         ),
-        ("internal", ("*", "EMAIL_ADDRESS", "-", "pseudonymize", "", "entity default")),
+        (
+            "internal",
+            (
+                "*",
+                "EMAIL_ADDRESS",
+                "-",
+                "pseudonymize + email_domain → _domain",
+                "",
+                "entity default",
+            ),
+        ),
         ("internal", ("*", "-", "-", "keep", "", "default keep")),
     ],
 )

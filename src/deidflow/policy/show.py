@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from deidflow.policy.load import policy_version
-from deidflow.policy.model import ColumnRule, Policy, Tier, TierPolicy
+from deidflow.policy.model import ColumnRule, Policy, Tier, TierPolicy, TransformSpec
 from deidflow.policy.plan import (
     DROP,
     KEEP,
@@ -53,13 +53,18 @@ def render_policy_table(
     return title + "\n" + _format_table([HEADER, *rows])
 
 
+def _with_companions(transform: str, also: Sequence[TransformSpec]) -> str:
+    """`pseudonymize + ip_truncate → _net`: companions write `<column>_<suffix>` beside it."""
+    return " + ".join([transform] + [f"{c.transform} → _{c.suffix}" for c in also])
+
+
 def _plan_row(plan: ColumnPlan) -> tuple[str, ...]:
     reason = plan.reason + (", quasi-identifier" if plan.quasi_identifier else "")
     return (
         plan.column,
         plan.entity or NONE,
         plan.role or NONE,
-        plan.transform,
+        _with_companions(plan.transform, plan.also),
         _params(plan.params),
         reason,
     )
@@ -85,7 +90,14 @@ def _depends_on_classification(rule: ColumnRule, tier: Tier) -> bool:
 
 def _default_rows(defaults: TierPolicy) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [
-        (ANY_COLUMN, str(entity), NONE, spec.transform, _params(spec.params), REASON_ENTITY)
+        (
+            ANY_COLUMN,
+            str(entity),
+            NONE,
+            _with_companions(spec.transform, spec.also),
+            _params(spec.params),
+            REASON_ENTITY,
+        )
         for entity, spec in defaults.entities.items()
     ]
     rows += [

@@ -1,0 +1,1 @@
+"""Run reports built from manifests: text, markdown and Prefect artifacts."""

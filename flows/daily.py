@@ -1,0 +1,40 @@
+"""Daily run: every configured source for one day (default: yesterday), then the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from deidflow.config import load_settings, select_sources
+from flows.report import publish_report
+from flows.runner import build_task_runner, raise_on_failures
+from flows.tasks import run_source_task, write_dictionary_task
+
+
+def yesterday() -> dt.date:
+    """Return the day a scheduled daily run processes."""
+    return dt.date.today() - dt.timedelta(days=1)
+
+
+@flow(name="deidflow-daily", log_prints=False)
+def daily_run(
+    config: str = "deidflow.yaml", day: dt.date | None = None, source: str | None = None
+) -> list[dict[str, Any]]:
+    """Run the sources of `config` for `day` and publish the run report."""
+    day = day or yesterday()
+    sources = select_sources(load_settings(config), source)
+    run_id = str(flow_run.get_id() or "local")
+    futures = [run_source_task.submit(config, name, day, run_id) for name in sources]
+    results = [future.result() for future in futures]
+    write_dictionary_task(config)
+    publish_report(results)
+    raise_on_failures(results)
+    return results
+
+
+def daily_flow_for(config: str) -> Any:
+    """Return `daily_run` with the task runner the config asks for."""
+    return daily_run.with_options(task_runner=build_task_runner(load_settings(config)))

@@ -1,0 +1,149 @@
+"""Run one source for one day end to end and write its manifest (the library's unit of work)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from deidflow.pipeline.inputs import expand_inputs
+from deidflow.pipeline.internal import InternalResult, run_internal
+from deidflow.pipeline.job import Job
+from deidflow.pipeline.partner import PartnerResult, run_partner
+from deidflow.policy import policy_version
+from deidflow.store.layout import manifest_path
+from deidflow.store.manifest import (
+    Manifest,
+    TierOutput,
+    classification_rows,
+    hash_input_file,
+    write_manifest,
+)
+from deidflow.store.partition import PartitionResult
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class DayOutcome:
+    """The manifest of a source-day plus the files that could not be read at all."""
+
+    manifest: Manifest
+    failed_files: dict[str, str] = field(default_factory=dict)
+    partners: list[PartnerResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every input file was read."""
+        return not self.failed_files
+
+
+def _reset_quarantine(job: Job) -> None:
+    """Re-running a day replaces its rejects instead of adding a second copy."""
+    folder = Path(job.settings.quarantine) / job.source / job.day.isoformat()
+    if "://" not in job.settings.quarantine and folder.is_dir():
+        shutil.rmtree(folder)
+
+
+def partners_for(job: Job) -> list[str]:
+    """Return the partners configured to receive this job's source."""
+    return [
+        name
+        for name, partner in sorted(job.settings.partners.items())
+        if partner.sources is None or job.source in partner.sources
+    ]
+
+
+def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    try:
+        return work()
+    finally:
+        timings[stage] = round(time.perf_counter() - started, 3)
+
+
+def tier_outputs(
+    internal: PartitionResult | None, partners: list[PartnerResult]
+) -> list[TierOutput]:
+    """Return the manifest entries of the committed partitions."""
+    outputs = []
+    if internal is not None:
+        part = internal
+        outputs.append(
+            TierOutput(tier="internal", path=part.path, files=part.files, rows=part.rows)
+        )
+    for result in partners:
+        if result.partition is not None:
+            part = result.partition
+            outputs.append(
+                TierOutput(
+                    tier="partner",
+                    partner=result.partner,
+                    path=part.path,
+                    files=part.files,
+                    rows=part.rows,
+                )
+            )
+    return outputs
+
+
+def _warnings(internal: InternalResult, partners: list[PartnerResult], inputs: int) -> list[str]:
+    warnings = [f"input file failed: {message}" for message in internal.failed_files.values()]
+    if not inputs:
+        warnings.append("no input files matched the source path for this day")
+    for reason, count in sorted(internal.quarantine_reasons.items()):
+        warnings.append(f"{count} record(s) quarantined: {reason}")
+    for result in partners:
+        for reason, count in sorted(result.excluded.items()):
+            warnings.append(f"partner {result.partner}: {count} record(s) not released: {reason}")
+    return warnings
+
+
+def run_source_day(job: Job) -> DayOutcome:
+    """Read a source's files for a day, write the internal and partner tiers and the manifest."""
+    timings: dict[str, float] = {}
+    _reset_quarantine(job)
+    inputs = expand_inputs(job.pattern)
+    hashes = _timed(timings, "hash_inputs", lambda: [hash_input_file(p) for p in inputs])
+    internal = _timed(timings, "internal", lambda: run_internal(job, inputs))
+    partners: list[PartnerResult] = []
+    if internal.partition is not None and internal.partition.files:
+        for name in partners_for(job):
+            started = time.perf_counter()
+            partners.append(run_partner(job, name, internal.partition))
+            timings[f"partner:{name}"] = round(time.perf_counter() - started, 3)
+    good = [h for h in hashes if job.label_for(h.path) not in internal.failed_files]
+    manifest = Manifest(
+        run_id=job.run_id,
+        source=job.source,
+        date=job.day,
+        outputs=tier_outputs(internal.partition, partners),
+        inputs=good,
+        records_in=internal.records_in,
+        records_out=internal.records_out,
+        records_quarantined=internal.records_quarantined,
+        records_excluded=sum(internal.excluded.values()),
+        excluded_by_reason=dict(internal.excluded),
+        detections=dict(sorted(internal.detections.items())),
+        classification=classification_rows(internal.classification.to_table()),
+        policy_version=policy_version(job.policy),
+        key_id=job.keyring.key_id,
+        timings=timings,
+        warnings=_warnings(internal, partners, len(inputs)),
+    )
+    write_manifest(manifest_path(job.settings.output, job.source, job.day), manifest)
+    log.info(
+        "source %s day %s: %d in, %d out, %d quarantined, %d excluded",
+        job.source,
+        job.day,
+        manifest.records_in,
+        manifest.records_out,
+        manifest.records_quarantined,
+        manifest.records_excluded,
+    )
+    return DayOutcome(manifest, dict(internal.failed_files), partners)

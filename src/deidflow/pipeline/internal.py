@@ -1,0 +1,120 @@
+"""Raw files → internal tier: read, classify once per day, exclude, transform, spool, commit."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from deidflow.detect.classify import Classification, classify_columns
+from deidflow.detect.spans import find_spans
+from deidflow.errors import InputFileError
+from deidflow.ingest import QuarantineWriter, read_file
+from deidflow.pipeline.job import Job
+from deidflow.pipeline.spool import Spool
+from deidflow.policy import resolve_plan
+from deidflow.privacy.consent import REASON_MINOR, minor_mask
+from deidflow.store.layout import internal_partition
+from deidflow.store.partition import PartitionResult, PartitionWriter
+from deidflow.transform.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InternalResult:
+    """Counts and outputs of the internal stage of one source-day (no values)."""
+
+    records_in: int = 0
+    records_out: int = 0
+    records_quarantined: int = 0
+    excluded: Counter[str] = field(default_factory=Counter)
+    detections: Counter[str] = field(default_factory=Counter)
+    quarantine_reasons: Counter[str] = field(default_factory=Counter)
+    failed_files: dict[str, str] = field(default_factory=dict)
+    classification: Classification = field(default_factory=lambda: Classification([]))
+    partition: PartitionResult | None = None
+
+
+class _DayTransformer:
+    """Classifies columns the first time they appear and transforms batches with one engine."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.classification = Classification([])
+        self.engine: Engine | None = None
+
+    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Counter[str]]:
+        new = [name for name in batch.schema.names if name not in self.classification]
+        if new or self.engine is None:
+            found = classify_columns(batch.select(new)) if new else Classification([])
+            self.classification = self.classification.merged(found)
+            plans = resolve_plan(
+                self.job.policy, self.job.source, "internal", self.classification.to_table()
+            )
+            self.engine = Engine(plans, self.job.keyring, "internal", find_spans=find_spans)
+        result = self.engine.apply(batch)
+        return result.batch, result.detections
+
+
+def _exclude(batch: pa.RecordBatch, result: InternalResult) -> pa.RecordBatch:
+    minors = minor_mask(batch)
+    count = pc.sum(pc.cast(minors, pa.int64())).as_py() or 0
+    if not count:
+        return batch
+    result.excluded[REASON_MINOR] += count
+    return batch.filter(pc.invert(minors))
+
+
+def _read_one(
+    job: Job, path: str, transform: _DayTransformer, spool: Spool, result: InternalResult
+) -> None:
+    """Spool one file's transformed batches; a file that fails leaves nothing behind."""
+    stats_before = (result.excluded.copy(), result.detections.copy())
+    spool.begin_group()
+    label = job.label_for(path)
+    with QuarantineWriter(job.settings.quarantine, job.source, job.day.isoformat()) as sink:
+        reader = read_file(path, job.kind, quarantine=sink, label=label)
+        try:
+            for batch in reader:
+                kept = _exclude(batch, result)
+                out, detected = transform(kept)
+                result.detections.update(detected)
+                spool.write(out)
+        except InputFileError as exc:
+            spool.discard_group()
+            result.excluded, result.detections = stats_before
+            result.failed_files[label] = str(exc)
+            log.warning("source %s: input file failed: %s", job.source, exc)
+            return
+    stats = reader.stats
+    result.records_in += stats.records_read
+    result.records_quarantined += stats.records_quarantined
+    result.quarantine_reasons.update(stats.reasons)
+
+
+def run_internal(job: Job, inputs: list[str]) -> InternalResult:
+    """Build the internal-tier partition of one source and day from its raw input files."""
+    result = InternalResult()
+    transform = _DayTransformer(job)
+    spool = Spool()
+    try:
+        for path in inputs:
+            _read_one(job, path, transform, spool, result)
+        result.classification = transform.classification
+        schema = spool.schema()
+        if schema is None:  # no input, or every record quarantined: nothing to publish
+            return result
+        schema = schema.with_metadata(job.file_metadata())
+        target = internal_partition(job.settings.output, job.source, job.day)
+        with PartitionWriter(target, schema) as writer:
+            for batch in spool.batches(schema):
+                writer.write_batch(batch)
+        result.partition = writer.result
+        result.records_out = writer.result.rows if writer.result else 0
+    finally:
+        spool.close()
+    return result

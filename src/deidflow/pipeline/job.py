@@ -1,0 +1,57 @@
+"""One unit of work: a source and a day, with the settings, policy and keys it runs under."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+
+import deidflow
+from deidflow.config import Settings
+from deidflow.policy import Policy, policy_version
+from deidflow.transform.keys import Keyring
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a source-day run needs; holds a keyring but never prints it."""
+
+    settings: Settings
+    source: str
+    day: dt.date
+    policy: Policy
+    keyring: Keyring
+    run_id: str
+
+    @property
+    def kind(self) -> str:
+        """The reader kind of this source."""
+        return self.settings.sources[self.source].kind
+
+    @property
+    def pattern(self) -> str:
+        """The source's input glob with the day filled in."""
+        return self.settings.sources[self.source].path.replace("{date}", self.day.isoformat())
+
+    def label_for(self, path: str) -> str:
+        """Name a file as provenance and quarantine record it: relative to the source's root.
+
+        For `data/raw/web_logs/{date}/*` the root is `data/raw`, so labels read
+        `web_logs/2026-11-01/access-0.log` (the generator's ground truth uses the same form).
+        """
+        static = self.settings.sources[self.source].path.split("{date}", 1)[0]
+        root = posixpath.dirname(posixpath.dirname(static.rstrip("/")) + "/")
+        normalised = path.replace("\\", "/")
+        if root and normalised.startswith(root.rstrip("/") + "/"):
+            return normalised[len(root.rstrip("/")) + 1 :]
+        return posixpath.basename(normalised)
+
+    def file_metadata(self) -> dict[bytes, bytes]:
+        """Parquet file metadata: policy version, key id, code version (never the run id)."""
+        meta = {
+            "deidflow.policy_version": policy_version(self.policy),
+            "deidflow.key_id": self.keyring.key_id,
+            "deidflow.code_version": deidflow.__version__,
+            "deidflow.source": self.source,
+        }
+        return {key.encode(): value.encode() for key, value in meta.items()}

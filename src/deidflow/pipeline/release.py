@@ -1,0 +1,54 @@
+"""Re-derive partner tiers from committed internal partitions (weekly release, new partners)."""
+
+from __future__ import annotations
+
+import pyarrow.fs as pafs
+
+from deidflow.errors import DeidflowError
+from deidflow.pipeline.day import partners_for, tier_outputs
+from deidflow.pipeline.job import Job
+from deidflow.pipeline.partner import run_partner
+from deidflow.store import _fs
+from deidflow.store.layout import internal_partition, manifest_path
+from deidflow.store.manifest import read_manifest, write_manifest
+from deidflow.store.partition import PartitionResult
+
+
+class NothingToReleaseError(DeidflowError):
+    """The internal partition a release needs does not exist (run the day first)."""
+
+    def __init__(self, source: str, day: str) -> None:
+        super().__init__(f"no internal partition for `{source}` on {day}: run that day first")
+
+
+def committed_partition(location: str) -> PartitionResult | None:
+    """Describe a committed partition from its files (None when it does not exist)."""
+    filesystem, path = _fs.resolve(location)
+    if not _fs.is_dir(filesystem, path):
+        return None
+    selector = pafs.FileSelector(path, recursive=False)
+    names = sorted(
+        info.base_name
+        for info in filesystem.get_file_info(selector)
+        if info.is_file and info.base_name.endswith(".parquet")
+    )
+    files = [f"{location.rstrip('/')}/{name}" for name in names]
+    return PartitionResult(location, files, 0)
+
+
+def release_partners(job: Job) -> dict[str, int]:
+    """Rebuild every configured partner's partition of one source-day; return rows per partner.
+
+    The day's manifest is updated with the new partner outputs (its counts do not change: they
+    describe the internal tier).
+    """
+    internal = committed_partition(internal_partition(job.settings.output, job.source, job.day))
+    if internal is None or not internal.files:
+        raise NothingToReleaseError(job.source, job.day.isoformat())
+    results = [run_partner(job, name, internal) for name in partners_for(job)]
+    location = manifest_path(job.settings.output, job.source, job.day)
+    manifest = read_manifest(location)
+    kept = [o for o in manifest.outputs if o.tier == "internal"]
+    manifest = manifest.model_copy(update={"outputs": kept + tier_outputs(None, results)})
+    write_manifest(location, manifest)
+    return {r.partner: r.partition.rows if r.partition else 0 for r in results}

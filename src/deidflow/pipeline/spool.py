@@ -1,0 +1,91 @@
+"""A local spool of transformed batches, so a day's partition gets one schema in one pass.
+
+Device events grow columns as new fields appear; a file that fails half-way (a truncated gzip)
+must leave nothing behind. Batches are spooled per input file as Arrow IPC (already
+de-identified: the spool holds internal-tier content, never raw values), then conformed to the
+unified schema while the partition is written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from deidflow.ingest import conform
+
+
+class Spool:
+    """Spool files in a private temporary folder; `close()` removes them all."""
+
+    def __init__(self) -> None:
+        self._dir = Path(tempfile.mkdtemp(prefix="deidflow-spool-"))
+        self._files: list[Path] = []
+        self._schemas: list[pa.Schema] = []
+        self._writer: ipc.RecordBatchStreamWriter | None = None
+        self._group: list[int] = []  # spool file indexes of the input file being spooled
+
+    def begin_group(self) -> None:
+        """Start the batches of one input file."""
+        self._close_writer()
+        self._group = []
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Append a batch (a new spool file starts whenever the schema changes)."""
+        if self._writer is None or not batch.schema.equals(self._schemas[-1], check_metadata=True):
+            self._open(batch.schema)
+        assert self._writer is not None
+        self._writer.write_batch(batch)
+
+    def discard_group(self) -> None:
+        """Forget every batch of the current input file (it failed)."""
+        self._close_writer()
+        for index in self._group:
+            self._files[index].unlink(missing_ok=True)
+            self._schemas[index] = pa.schema([])
+        self._group = []
+
+    def schema(self) -> pa.Schema | None:
+        """One schema covering every spooled batch, with each column's first-seen metadata."""
+        self._close_writer()
+        kept = [s for s in self._schemas if len(s)]
+        if not kept:
+            return None
+        unified = pa.unify_schemas(kept, promote_options="permissive")
+        first: dict[str, dict[bytes, bytes] | None] = {}
+        for schema in kept:
+            for field in schema:
+                first.setdefault(field.name, field.metadata)
+        return pa.schema([f.with_metadata(first[f.name]) for f in unified])
+
+    def batches(self, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+        """Every spooled batch in order, conformed to `schema` (missing columns as nulls)."""
+        self._close_writer()
+        for path, file_schema in zip(self._files, self._schemas, strict=True):
+            if not len(file_schema):
+                continue
+            with ipc.open_stream(pa.memory_map(str(path))) as reader:
+                for batch in reader:
+                    yield conform(batch, schema)
+
+    def close(self) -> None:
+        """Remove the spool folder."""
+        self._close_writer()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _open(self, schema: pa.Schema) -> None:
+        self._close_writer()
+        path = self._dir / f"spool-{len(self._files):05d}.arrows"
+        self._files.append(path)
+        self._schemas.append(schema)
+        self._group.append(len(self._files) - 1)
+        self._writer = ipc.new_stream(str(path), schema)
+
+    def _close_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

@@ -1,0 +1,59 @@
+"""Consent and minors (policy 4.2, 7.2): which records may not be output at all, or not to partners.
+
+Minors (under 18 on the day they submitted, from the birth date) are excluded from every tier;
+records without analytics consent never reach a partner. Both rules look for their columns by
+name; a source without them excludes nothing.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ADULT_AGE = 18
+BIRTH_COLUMN = "birth_date"
+SUBMITTED_COLUMN = "submitted_at"
+CONSENT_COLUMN = "analytics_consent"
+# Spellings of "yes" seen in exports (CSV, XLSX, JSON, Chinese forms); anything else is no.
+CONSENT_YES = ("true", "1", "yes", "y", "是", "同意", "ja", "t")
+REASON_MINOR = "minor"
+REASON_NO_CONSENT = "no_analytics_consent"
+
+
+def _dates(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Parse the date part of ISO-like strings or timestamps; unparsable → null."""
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        return pc.cast(values, pa.date32())
+    text = pc.utf8_slice_codeunits(pc.cast(values, pa.string()), 0, 10)
+    text = pc.replace_substring(text, "/", "-")
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    return pc.cast(parsed, pa.date32())
+
+
+def _ordinal(dates: pa.Array) -> pa.Array:
+    """Year * 10000 + month * 100 + day: comparing these compares calendar dates."""
+    year = pc.multiply(pc.cast(pc.year(dates), pa.int64()), 10000)
+    month = pc.multiply(pc.cast(pc.month(dates), pa.int64()), 100)
+    return pc.add(pc.add(year, month), pc.cast(pc.day(dates), pa.int64()))
+
+
+def minor_mask(batch: pa.RecordBatch | pa.Table) -> pa.Array:
+    """Mark records of minors at submission (false when the age is unknown or adult)."""
+    names = batch.schema.names
+    if BIRTH_COLUMN not in names or SUBMITTED_COLUMN not in names:
+        return pa.array([False] * batch.num_rows, pa.bool_())
+    born = _ordinal(_dates(batch.column(BIRTH_COLUMN)))
+    on = _ordinal(_dates(batch.column(SUBMITTED_COLUMN)))
+    # 18th birthday as an ordinal: birth + 18 years (Feb 29 births turn 18 on Mar 1 → `>`).
+    adult_from = pc.add(born, ADULT_AGE * 10000)
+    return pc.fill_null(pc.less(on, adult_from), False)
+
+
+def consent_mask(batch: pa.RecordBatch | pa.Table) -> pa.Array:
+    """Mark records with analytics consent; a source without the column is not gated."""
+    if CONSENT_COLUMN not in batch.schema.names:
+        return pa.array([True] * batch.num_rows, pa.bool_())
+    values = batch.column(CONSENT_COLUMN)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(values, pa.string())))
+    yes = pc.is_in(text, value_set=pa.array(CONSENT_YES, pa.string()))
+    return pc.fill_null(yes, False)

@@ -1,0 +1,80 @@
+"""The run report: counts, detections, columns and warnings per source-day, as rows and markdown.
+
+Built from manifests only, so it can never contain a personal value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from deidflow.store.manifest import Manifest
+
+COUNT_COLUMNS = ("source", "date", "in", "out", "quarantined", "excluded", "partner rows")
+
+
+def count_rows(manifests: Sequence[Manifest]) -> list[dict[str, object]]:
+    """Return one row per source-day with the reconciled counts (tables, artifacts)."""
+    rows = []
+    for m in manifests:
+        partner_rows = {o.partner: o.rows for o in m.outputs if o.tier == "partner"}
+        rows.append(
+            {
+                "source": m.source,
+                "date": m.date.isoformat(),
+                "in": m.records_in,
+                "out": m.records_out,
+                "quarantined": m.records_quarantined,
+                "excluded": m.records_excluded,
+                "partner rows": ", ".join(f"{p}={n}" for p, n in sorted(partner_rows.items()))
+                or "-",
+            }
+        )
+    return rows
+
+
+def detection_rows(manifests: Sequence[Manifest]) -> list[dict[str, object]]:
+    """Return one row per source-day and entity type: how many values were found."""
+    return [
+        {"source": m.source, "date": m.date.isoformat(), "entity": entity, "count": count}
+        for m in manifests
+        for entity, count in sorted(m.detections.items())
+    ]
+
+
+def _table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> list[str]:
+    if not rows:
+        return ["(none)"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    return lines
+
+
+def render_markdown(manifests: Sequence[Manifest]) -> str:
+    """Render the whole run report as markdown: counts, detections, columns, warnings."""
+    out = ["# deidflow run report", "", "## Records", ""]
+    out += _table(count_rows(manifests), COUNT_COLUMNS)
+    out += ["", "## Detections per entity type", ""]
+    out += _table(detection_rows(manifests), ("source", "date", "entity", "count"))
+    for m in manifests:
+        out += ["", f"## {m.source} {m.date.isoformat()}", ""]
+        out += [f"policy `{m.policy_version}`, key id `{m.key_id}`, run `{m.run_id}`", ""]
+        columns: list[dict[str, object]] = [
+            {"column": c.column, "role": c.role, "entity": c.entity or "-", "why": c.evidence}
+            for c in m.classification
+        ]
+        out += _table(columns, ("column", "role", "entity", "why"))
+        if m.warnings:
+            out += ["", "Warnings:", ""] + [f"- {w}" for w in m.warnings]
+    return "\n".join(out) + "\n"
+
+
+def render_text(manifests: Sequence[Manifest]) -> str:
+    """Render a compact plain-text table of the counts, for the terminal."""
+    rows = count_rows(manifests)
+    widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in COUNT_COLUMNS}
+    header = "  ".join(c.ljust(widths[c]) for c in COUNT_COLUMNS)
+    lines = [header, "  ".join("-" * widths[c] for c in COUNT_COLUMNS)]
+    for row in rows:
+        lines.append("  ".join(str(row[c]).ljust(widths[c]) for c in COUNT_COLUMNS))
+    return "\n".join(lines)
