@@ -1,0 +1,141 @@
+"""What every reader shares: per-file statistics, the reject collector and the FileRead stream."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from deidflow.ingest.quarantine import REJECT_SCHEMA, QuarantineSink
+
+
+@dataclass
+class ReadStats:
+    """Counts for one file; ``records_read == records_ok + records_quarantined`` always."""
+
+    records_read: int = 0
+    records_ok: int = 0
+    records_quarantined: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def reconciled(self) -> bool:
+        """Whether every record read was either passed on or quarantined."""
+        return self.records_read == self.records_ok + self.records_quarantined
+
+
+@dataclass
+class ReadContext:
+    """Handed to a reader: the file, how it is named in output, batch size and reject sink."""
+
+    path: Path
+    label: str
+    batch_size: int
+    sink: QuarantineSink
+    stats: ReadStats = field(default_factory=ReadStats)
+    schema: pa.Schema | None = None  # a reader whose schema grows sets the final one here
+
+    def reject(
+        self,
+        records: Sequence[int] | np.ndarray,
+        reasons: Sequence[str] | str,
+        raw: Sequence[bytes | None] | pa.Array,
+        sheet: str | None = None,
+    ) -> None:
+        """Send records to quarantine and count them (record numbers and reasons only)."""
+        n = len(records)
+        if n == 0:
+            return
+        reason_list = [reasons] * n if isinstance(reasons, str) else list(reasons)
+        batch = pa.RecordBatch.from_arrays(
+            [
+                pa.repeat(pa.scalar(self.label), n),
+                pa.array(records, pa.int64()),
+                pa.repeat(pa.scalar(sheet, pa.string()), n),
+                pa.array(reason_list, pa.string()),
+                raw if isinstance(raw, pa.Array) else pa.array(raw, pa.binary()),
+            ],
+            schema=REJECT_SCHEMA,
+        )
+        self.sink.write(batch)
+        self.stats.records_read += n
+        self.stats.records_quarantined += n
+        self.stats.reasons.update(reason_list)
+
+    def accept(self, n: int) -> None:
+        """Count ``n`` records passed on."""
+        self.stats.records_read += n
+        self.stats.records_ok += n
+
+    def provenance(self, records: pa.Array | np.ndarray) -> list[pa.Array]:
+        """Build the ``_file`` and ``_record`` columns for a batch with these record numbers."""
+        return [pa.repeat(pa.scalar(self.label), len(records)), pa.array(records, pa.int64())]
+
+
+Reader = Callable[[ReadContext], Iterator[pa.RecordBatch]]
+"""A reader streams a file's good records as batches and sends the bad ones to ``ctx.reject``."""
+
+
+class FileRead:
+    """One pass over one file: iterate for ``pa.RecordBatch``es, then read ``stats``.
+
+    Rejects go to the sink given to ``read_file`` as they are found. Iterating a second time
+    raises ``RuntimeError``: a read is a stream. If iteration raises ``InputFileError`` (e.g. a
+    truncated gzip), the batches already yielded belong to a failed file and must be discarded.
+    """
+
+    def __init__(self, reader: Reader, ctx: ReadContext) -> None:
+        self._reader = reader
+        self._ctx = ctx
+        self._started = False
+        self.schema: pa.Schema | None = None
+
+    @property
+    def stats(self) -> ReadStats:
+        """Counts so far (final once iteration has finished)."""
+        return self._ctx.stats
+
+    @property
+    def path(self) -> Path:
+        """The file being read."""
+        return self._ctx.path
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        if self._started:
+            raise RuntimeError("a FileRead can be iterated only once")
+        self._started = True
+        schemas: list[pa.Schema] = []
+        for batch in self._reader(self._ctx):
+            if not schemas or batch.schema != schemas[-1]:
+                schemas.append(batch.schema)
+            yield batch
+        self.schema = self._ctx.schema or _unify(schemas)
+
+
+def _unify(schemas: list[pa.Schema]) -> pa.Schema | None:
+    """One schema covering every batch of the file (columns in first-seen order)."""
+    if not schemas:
+        return None
+    return pa.unify_schemas(schemas, promote_options="permissive")
+
+
+def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """Bring a batch to ``schema``: add missing columns as nulls, cast widened types.
+
+    Device-event batches of one file may lack columns that appear later, or hold a column in a
+    narrower type (int64 before it widened to float64 or string); ``FileRead.schema`` after
+    iteration is the schema every batch conforms to.
+    """
+    columns = []
+    for target in schema:
+        index = batch.schema.get_field_index(target.name)
+        if index < 0:
+            columns.append(pa.nulls(batch.num_rows, target.type))
+        else:
+            columns.append(pc.cast(batch.column(index), target.type))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)

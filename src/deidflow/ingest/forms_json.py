@@ -1,0 +1,116 @@
+"""JSON form exports: a JSON array of flat objects, or JSON Lines with one object per line.
+
+Values become strings (nested values as JSON text). The columns are the keys of the first good
+object; an object with a different key set is quarantined as ``missing_columns``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+
+from deidflow.errors import InputFileError
+from deidflow.ingest._base import ReadContext
+from deidflow.ingest.form_table import RowBuffer, cell_text, form_schema, is_encodable
+from deidflow.ingest.lines import iter_line_blocks, read_chunks
+
+
+def read_jsonl_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    """Stream a JSON Lines form export (reasons as for a JSON array, plus ``empty``)."""
+    table = _Table(ctx)
+    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+        for record, line, raw in zip(
+            block.records.tolist(), block.text.to_pylist(), block.raw.to_pylist(), strict=True
+        ):
+            yield from table.add(record, _parse(line), raw)
+    yield from table.drain()
+
+
+def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    """Read a JSON array of objects (the whole file at once: form exports are small).
+
+    Reasons: ``not_object``, ``missing_columns``, ``bad_encoding`` (a string holding bytes
+    that are not UTF-8 or a lone surrogate escape).
+
+    Raises:
+        InputFileError: the file is not one JSON array (broken JSON fails the whole file: the
+            element boundaries are unknown, so no record could be numbered reliably).
+    """
+    data = b"".join(read_chunks(ctx.path, 1 << 20))
+    try:
+        elements = json.loads(data.decode("utf-8", "surrogateescape"))
+    except (ValueError, RecursionError):
+        raise InputFileError(str(ctx.path), "not valid JSON") from None  # no excerpt of data
+    if not isinstance(elements, list):
+        raise InputFileError(str(ctx.path), "JSON top level is not an array")
+    table = _Table(ctx)
+    for record, element in enumerate(elements, start=1):
+        raw = _dump(element)
+        yield from table.add(record, element, raw)
+    yield from table.drain()
+
+
+class _Table:
+    """Checks objects against the first good object's keys and buffers the good rows."""
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.keys: list[str] = []
+        self.buffer: RowBuffer | None = None
+
+    def add(self, record: int, value: Any, raw: bytes) -> Iterator[pa.RecordBatch]:
+        """Pass on or quarantine one element (``value`` may be a ``_Reason`` from parsing)."""
+        reason = self._check(value)
+        if reason is not None:
+            self.ctx.reject([record], reason, [raw])
+            return
+        if self.buffer is None:
+            self.keys = list(value)
+            self.buffer = RowBuffer(self.ctx, form_schema(self.keys, with_sheet=False))
+        yield from self.buffer.add(record, [cell_text(value[k]) for k in self.keys])
+
+    def drain(self) -> Iterator[pa.RecordBatch]:
+        """Yield the rows still waiting."""
+        if self.buffer is not None:
+            yield from self.buffer.drain()
+
+    def _check(self, value: Any) -> str | None:
+        if isinstance(value, _Reason):
+            return value.reason
+        if not isinstance(value, dict):
+            return "not_object"
+        if not is_encodable(json.dumps(value, ensure_ascii=False)):
+            return "bad_encoding"
+        if self.buffer is not None and set(value) != set(self.keys):
+            return "missing_columns"
+        return None
+
+
+class _Reason:
+    """A line that did not parse, with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _parse(line: str | None) -> Any:
+    if line is None:
+        return _Reason("bad_encoding")
+    if not line.strip():
+        return _Reason("empty")
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return _Reason("broken_json")
+
+
+def _dump(value: Any) -> bytes:
+    """Bytes of one array element for quarantine (undecodable bytes restored)."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape, not an undecodable byte
+        return text.encode("utf-8", "surrogatepass")

@@ -1,0 +1,154 @@
+"""Line-oriented input: open plain or gzip files and stream blocks of lines as Arrow arrays.
+
+A block is a few MB of whole lines, split in Arrow (no Python object per line). A block that is
+valid UTF-8 is cast to string at once; in one that is not, the decoder runs from one bad line to
+the next to find the lines that are not UTF-8, which become null in the text array.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import gzip
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from deidflow.errors import InputFileError
+
+GZIP_MAGIC = b"\x1f\x8b"
+DECODE_WINDOW = 1 << 16
+BYTES_PER_RECORD = 256  # block size = batch_size * this; memory per block stays a few MB
+_TERMINAL_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR}
+
+
+@dataclass
+class LineBlock:
+    """Whole lines of one block: text (null where not UTF-8), raw bytes and record numbers."""
+
+    text: pa.StringArray
+    raw: pa.BinaryArray
+    records: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """Open ``path`` for reading bytes, transparently gunzipping when it starts with gzip magic.
+
+    Raises:
+        InputFileError: the file cannot be opened (terminal for missing / permission denied /
+            directory; transient for other OS errors such as EIO on a network mount).
+    """
+    try:
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - returned to the caller
+        if handle.read(2) == GZIP_MAGIC:
+            handle.seek(0)
+            return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+        handle.seek(0)
+        return handle
+    except OSError as exc:
+        raise os_error(path, exc) from exc
+
+
+def os_error(path: Path, exc: BaseException) -> InputFileError:
+    """Turn an exception raised while reading ``path`` into an ``InputFileError``."""
+    if isinstance(exc, EOFError | gzip.BadGzipFile | zlib.error):
+        return InputFileError(str(path), "truncated or corrupt gzip stream")
+    if isinstance(exc, OSError):
+        transient = exc.errno not in _TERMINAL_ERRNOS
+        return InputFileError(str(path), type(exc).__name__, transient=transient)
+    return InputFileError(str(path), type(exc).__name__)
+
+
+def read_chunks(path: Path, chunk_bytes: int) -> Iterator[bytes]:
+    """Stream ``path`` in chunks that each end on a newline (the last may not).
+
+    Raises:
+        InputFileError: the file cannot be read to its end (truncated gzip, I/O error).
+    """
+    with open_binary(path) as handle:
+        carry = b""
+        while True:
+            try:
+                data = handle.read(chunk_bytes)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise os_error(path, exc) from exc
+            if not data:
+                break
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+        if carry:
+            yield carry
+
+
+def iter_line_blocks(path: Path, batch_size: int) -> Iterator[LineBlock]:
+    """Stream the lines of ``path`` (line terminator and a trailing carriage return removed).
+
+    Record numbers are 1-based line numbers. A final newline does not start another record.
+    """
+    next_record = 1
+    for chunk in read_chunks(path, max(batch_size, 1) * BYTES_PER_RECORD):
+        block = split_lines(chunk, next_record)
+        next_record += len(block)
+        yield block
+
+
+def split_lines(chunk: bytes, first_record: int) -> LineBlock:
+    """Split one chunk of whole lines into a ``LineBlock``."""
+    if chunk.endswith(b"\n"):
+        chunk = chunk[:-1]
+    raw = pc.list_flatten(pc.split_pattern(pa.array([chunk], pa.binary()), "\n"))
+    if pc.any(pc.ends_with(raw, b"\r")).as_py():
+        raw = pc.replace_substring_regex(raw, rb"\r$", b"")
+    records = np.arange(first_record, first_record + len(raw), dtype=np.int64)
+    try:
+        text = raw.cast(pa.string())
+    except pa.ArrowInvalid:
+        text = _cast_valid_lines(chunk, raw)
+    return LineBlock(text=text, raw=raw, records=records)
+
+
+def _cast_valid_lines(chunk: bytes, raw: pa.BinaryArray) -> pa.StringArray:
+    """Cast to string with the lines that are not valid UTF-8 set to null."""
+    bad = invalid_lines(chunk)
+    mask = np.zeros(len(raw), dtype=bool)
+    mask[bad] = True
+    return pc.if_else(pa.array(mask), pa.scalar(None, pa.binary()), raw).cast(pa.string())
+
+
+def invalid_lines(chunk: bytes) -> list[int]:
+    """Return the 0-based numbers of the lines of ``chunk`` that are not valid UTF-8.
+
+    Strict decoding runs window by window (the decoder allocates for its whole input) and
+    resumes after each bad line, so the chunk is decoded about once.
+    """
+    view = memoryview(chunk)
+    bad: list[int] = []
+    pos = line = 0
+    while pos < len(chunk):
+        end = pos + DECODE_WINDOW
+        try:
+            _, used = codecs.utf_8_decode(view[pos:end], "strict", end >= len(chunk))
+        except UnicodeDecodeError as exc:
+            error_at = pos + exc.start
+            line += chunk.count(b"\n", pos, error_at)
+            bad.append(line)
+            pos = chunk.find(b"\n", error_at) + 1
+            if pos == 0:
+                break
+            line += 1
+            continue
+        line += chunk.count(b"\n", pos, pos + used)
+        pos += used
+    return bad

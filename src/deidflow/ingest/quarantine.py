@@ -1,0 +1,86 @@
+"""Quarantine sinks: rejected records (restricted zone) with file, record, sheet, reason, raw."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+REJECT_SCHEMA = pa.schema(
+    [
+        pa.field("file", pa.string(), nullable=False),
+        pa.field("record", pa.int64(), nullable=False),
+        pa.field("sheet", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("raw", pa.binary()),
+    ]
+)
+"""Columns of every reject batch; ``raw`` holds the record's bytes as read (restricted)."""
+
+
+class QuarantineSink(Protocol):
+    """Anything that accepts reject batches in ``REJECT_SCHEMA``."""
+
+    def write(self, rejects: pa.RecordBatch) -> None:
+        """Take one batch of rejects."""
+
+
+class MemoryQuarantine:
+    """Keeps rejects in memory: for tests and small files (the default sink of ``read_file``)."""
+
+    def __init__(self) -> None:
+        self._batches: list[pa.RecordBatch] = []
+
+    def write(self, rejects: pa.RecordBatch) -> None:
+        """Keep one batch of rejects."""
+        self._batches.append(rejects)
+
+    def table(self) -> pa.Table:
+        """All rejects received so far, in arrival order."""
+        return pa.Table.from_batches(self._batches, schema=REJECT_SCHEMA)
+
+
+class QuarantineWriter:
+    """Writes rejects to ``root/<source>/<date>/rejects-<id>.parquet`` (restricted zone).
+
+    One writer owns one Parquet file with a unique name, so several writers (processes, files
+    read in parallel) can share a partition. The file is created on the first reject only, and
+    finished by ``close()`` or leaving the ``with`` block. Raw bytes are written, never logged.
+    """
+
+    def __init__(self, root: str | Path, source: str, date: str) -> None:
+        self.directory = Path(root) / source / date
+        self.path = self.directory / f"rejects-{uuid.uuid4().hex[:12]}.parquet"
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, rejects: pa.RecordBatch) -> None:
+        """Append one batch of rejects to the Parquet file."""
+        if rejects.num_rows == 0:
+            return
+        if self._writer is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, REJECT_SCHEMA)
+        self._writer.write_batch(rejects)
+        self.rows += rejects.num_rows
+
+    def close(self) -> None:
+        """Finish the Parquet file (no file exists if nothing was rejected)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def __enter__(self) -> QuarantineWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
