@@ -42,7 +42,7 @@ bench: $(STAMP) ## Run the benchmarks and print their table
 
 samples: $(STAMP) ## Regenerate the committed sample in data/samples
 	rm -rf data/samples
-	$(BIN)/deidflow generate --out data/samples --start 2026-11-01 --days 1 --rows 300 --seed 7
+	$(BIN)/deidflow generate --out data/samples --start 2026-11-01 --days 1 --rows 300 --form-rows 120 --bad-share 0.03 --seed 7
 
 clean: ## Remove the virtualenv and generated data
 	rm -rf $(VENV) data/raw data/out data/quarantine data/demo

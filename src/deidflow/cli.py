@@ -184,6 +184,20 @@ open them in Python:
 """)
 
 
+@app.command()
+def serve(
+    deployments: Annotated[Path, typer.Option(help="The prefect.yaml to serve.")] = Path(
+        "prefect.yaml"
+    ),
+) -> None:
+    """Serve the prefect.yaml deployments with their schedules (Prefect's `serve`)."""
+    from prefect import serve as prefect_serve
+
+    from deidflow.deployments import build_deployments
+
+    prefect_serve(*build_deployments(deployments))
+
+
 def main() -> None:
     """Entry point of the `deidflow` console script: DeidflowErrors become one line + exit code."""
     try:

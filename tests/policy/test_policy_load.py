@@ -213,7 +213,7 @@ ERROR_CASES = [
         "sources.forms.columns.email.role",
         ROLE_NAMES,
     ),
-    ("sources: {forms: {colums: {}}}", "sources.forms.colums", ["columns"]),
+    ("sources: {forms: {colums: {}}}", "sources.forms.colums", ["columns", "release"]),
     (
         "partner: {entities: {GPS: {transform: geo_coarsen, prams: {}}}}",
         "partner.entities.GPS.prams",

@@ -139,3 +139,14 @@ def test_classification_table_becomes_rows() -> None:
         ("client_ip", "IP_ADDRESS"),
         ("status", None),
     ]
+
+
+def test_hash_of_a_gzip_file_is_of_its_stored_bytes(tmp_path: Path) -> None:
+    import gzip
+    import hashlib
+
+    path = tmp_path / "access.log.gz"
+    path.write_bytes(gzip.compress(b"line\n" * 1000))
+    info = hash_input_file(str(path))
+    assert info.size == path.stat().st_size
+    assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -27,6 +27,7 @@ _VALIDATED = (
 STRONG = 0.9  # share of sampled values a validator must accept to decide on values alone
 WEAK = 0.5  # share that confirms a name hint
 FREE_TEXT_MIN_LENGTH = 25.0  # mean characters; shorter strings with spaces are labels
+LIST_SEPARATOR = r"\s*[,;]\s*"  # X-Forwarded-For chains and similar lists in one cell
 SCHEMA = pa.schema(
     [
         ("column", pa.string()),
@@ -81,6 +82,20 @@ def _best_validated(values: pa.Array) -> tuple[Entity | None, float]:
     return best
 
 
+def _listed_entity(values: pa.Array) -> Entity | None:
+    """Return the entity of a column whose cells hold lists of it (X-Forwarded-For chains).
+
+    Such a column is not `direct` (one value per cell): its values are spans inside text.
+    """
+    if len(values) == 0:
+        return None
+    parts = pc.split_pattern_regex(values, LIST_SEPARATOR)
+    if (pc.max(pc.list_value_length(parts)).as_py() or 0) < 2:
+        return None
+    entity, share = _best_validated(pc.list_flatten(parts))
+    return entity if share >= STRONG else None
+
+
 def _looks_like_text(values: pa.Array) -> bool:
     if len(values) == 0:
         return False
@@ -113,9 +128,16 @@ def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
         return ColumnClass(column, Role.DIRECT, entity, share, evidence)
     if hint and hint.role is Role.DIRECT and hint.entity is not None:
         confirm = _match_share(values, hint.entity) if hint.entity in _VALIDATED else None
+        if confirm is not None and confirm < STRONG and _listed_entity(values) is hint.entity:
+            why = f"{hint.rule}; cells hold lists of {hint.entity.value}: spans in text"
+            return ColumnClass(column, Role.FREE_TEXT, hint.entity, 0.9, why)
         if confirm is None or confirm >= WEAK or len(values) == 0:
             conf = 0.6 if confirm is None else max(confirm, 0.6)
             return ColumnClass(column, Role.DIRECT, hint.entity, conf, hint.rule)
+    listed = _listed_entity(values) if hint is None else None
+    if listed is not None:
+        why = f"cells hold lists of {listed.value}: spans in text"
+        return ColumnClass(column, Role.FREE_TEXT, listed, 0.9, why)
     if _looks_like_text(values) or (hint is not None and hint.role is Role.FREE_TEXT):
         why = hint.rule if hint and hint.role is Role.FREE_TEXT else "long strings with spaces"
         return ColumnClass(column, Role.FREE_TEXT, None, 0.8, why)

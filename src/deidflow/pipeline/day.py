@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import pyarrow as pa
+
 from deidflow.pipeline.inputs import expand_inputs
 from deidflow.pipeline.internal import InternalResult, run_internal
 from deidflow.pipeline.job import Job
-from deidflow.pipeline.partner import PartnerResult, run_partner
+from deidflow.pipeline.partner import PartnerResult, internal_batches, run_partner, token_values
 from deidflow.policy import policy_version
 from deidflow.store.layout import manifest_path
 from deidflow.store.manifest import (
@@ -39,8 +41,8 @@ class DayOutcome:
 
     @property
     def ok(self) -> bool:
-        """Whether every input file was read."""
-        return not self.failed_files
+        """Whether every input file was read and every partner release was published."""
+        return not self.failed_files and all(p.report.published for p in self.partners)
 
 
 def _reset_quarantine(job: Job) -> None:
@@ -65,6 +67,18 @@ def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
         return work()
     finally:
         timings[stage] = round(time.perf_counter() - started, 3)
+
+
+def run_partners(job: Job, internal: PartitionResult | None) -> list[PartnerResult]:
+    """Release the day to every configured partner, each checked against the others' tokens."""
+    if internal is None or not internal.files:
+        return []
+    internal_tokens = token_values(pa.Table.from_batches(list(internal_batches(internal.files))))
+    results: list[PartnerResult] = []
+    for name in partners_for(job):
+        others = pa.concat_arrays([r.tokens for r in results] or [pa.array([], pa.string())])
+        results.append(run_partner(job, name, internal, internal_tokens, others))
+    return results
 
 
 def tier_outputs(
@@ -101,6 +115,8 @@ def _warnings(internal: InternalResult, partners: list[PartnerResult], inputs: i
     for result in partners:
         for reason, count in sorted(result.excluded.items()):
             warnings.append(f"partner {result.partner}: {count} record(s) not released: {reason}")
+        if not result.report.published:
+            warnings.append(f"partner {result.partner}: release refused, nothing published")
     return warnings
 
 
@@ -111,12 +127,7 @@ def run_source_day(job: Job) -> DayOutcome:
     inputs = expand_inputs(job.pattern)
     hashes = _timed(timings, "hash_inputs", lambda: [hash_input_file(p) for p in inputs])
     internal = _timed(timings, "internal", lambda: run_internal(job, inputs))
-    partners: list[PartnerResult] = []
-    if internal.partition is not None and internal.partition.files:
-        for name in partners_for(job):
-            started = time.perf_counter()
-            partners.append(run_partner(job, name, internal.partition))
-            timings[f"partner:{name}"] = round(time.perf_counter() - started, 3)
+    partners = _timed(timings, "partners", lambda: run_partners(job, internal.partition))
     good = [h for h in hashes if job.label_for(h.path) not in internal.failed_files]
     manifest = Manifest(
         run_id=job.run_id,
@@ -135,6 +146,7 @@ def run_source_day(job: Job) -> DayOutcome:
         key_id=job.keyring.key_id,
         timings=timings,
         warnings=_warnings(internal, partners, len(inputs)),
+        releases=[p.report for p in partners],
     )
     write_manifest(manifest_path(job.settings.output, job.source, job.day), manifest)
     log.info(

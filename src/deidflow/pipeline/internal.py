@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.detect.classify import Classification, classify_columns
+from deidflow.detect.recognizers.person import find_row_context_spans
 from deidflow.detect.spans import find_spans
 from deidflow.errors import InputFileError
 from deidflow.ingest import QuarantineWriter, read_file
@@ -55,7 +56,13 @@ class _DayTransformer:
             plans = resolve_plan(
                 self.job.policy, self.job.source, "internal", self.classification.to_table()
             )
-            self.engine = Engine(plans, self.job.keyring, "internal", find_spans=find_spans)
+            self.engine = Engine(
+                plans,
+                self.job.keyring,
+                "internal",
+                find_spans=find_spans,
+                find_context_spans=find_row_context_spans,
+            )
         result = self.engine.apply(batch)
         return result.batch, result.detections
 

@@ -1,7 +1,14 @@
-"""Internal tier → partner tier: never from raw files, consent-gated, per-partner keys."""
+"""Internal tier → partner tier: consent-gated, k-anonymous, leak-checked, or not published.
+
+The partner job reads only the committed internal partition (never raw files), applies the
+partner plan, generalises the quasi-identifiers until every record hides among `k`, and runs
+the leak gate. Only a release that passes every check is written; otherwise nothing is
+published and the manifest says what failed and where (columns and counts, never values).
+"""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,57 +18,153 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from deidflow.detect.spans import find_spans
+from deidflow.entities import Role
 from deidflow.pipeline.job import Job
 from deidflow.policy import resolve_plan
+from deidflow.policy.model import ReleasePolicy
 from deidflow.privacy.consent import REASON_NO_CONSENT, consent_mask
+from deidflow.privacy.gate import check_release
+from deidflow.privacy.kanon import ReleaseRefusedError, ReleaseResult, anonymize
 from deidflow.store import _fs
 from deidflow.store.layout import partner_partition
+from deidflow.store.manifest import ReleaseReport
 from deidflow.store.partition import PartitionResult, PartitionWriter
-from deidflow.transform.engine import Engine, classification_from_schema
+from deidflow.transform.engine import Engine, classification_from_schema, field_meta
 
 
 @dataclass
 class PartnerResult:
-    """One partner's partition of one source-day, and the records it did not get."""
+    """One partner's release of one source-day."""
 
     partner: str
+    report: ReleaseReport
     partition: PartitionResult | None = None
+    tokens: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
     excluded: Counter[str] = field(default_factory=Counter)
 
 
-def _internal_batches(files: list[str]) -> Iterator[pa.RecordBatch]:
+def internal_batches(files: list[str]) -> Iterator[pa.RecordBatch]:
+    """Stream the batches of a committed partition's files."""
     for location in files:
         filesystem, path = _fs.resolve(location)
         with filesystem.open_input_file(path) as handle:
             yield from pq.ParquetFile(handle).iter_batches()
 
 
-def _gate_consent(batch: pa.RecordBatch, result: PartnerResult) -> pa.RecordBatch:
+def token_values(table: pa.Table) -> pa.Array:
+    """Every distinct value of the columns that hold pseudonyms (role `direct`)."""
+    columns = [
+        pc.cast(table[f.name], pa.string()).combine_chunks()
+        for f in table.schema
+        if field_meta(f).get("role") == Role.DIRECT.value
+    ]
+    if not columns:
+        return pa.array([], pa.string())
+    return pc.unique(pa.concat_arrays(columns)).drop_null()
+
+
+def _gate_consent(batch: pa.RecordBatch, excluded: Counter[str]) -> pa.RecordBatch:
     allowed = consent_mask(batch)
     refused = batch.num_rows - (pc.sum(pc.cast(allowed, pa.int64())).as_py() or 0)
     if not refused:
         return batch
-    result.excluded[REASON_NO_CONSENT] += refused
+    excluded[REASON_NO_CONSENT] += refused
     return batch.filter(allowed)
 
 
-def run_partner(job: Job, partner: str, internal: PartitionResult) -> PartnerResult:
-    """Derive one partner's partition from the committed internal partition."""
-    result = PartnerResult(partner)
+def _partner_table(job: Job, partner: str, internal: PartitionResult) -> tuple[pa.Table, Counter]:
+    """Apply the partner plan to the internal partition (consent first); one table in memory."""
     filesystem, first = _fs.resolve(internal.files[0])
     internal_schema = pq.read_schema(first, filesystem=filesystem)
     plans = resolve_plan(
         job.policy, job.source, "partner", classification_from_schema(internal_schema)
     )
     engine = Engine(plans, job.keyring, "partner", partner=partner, find_spans=find_spans)
+    excluded: Counter[str] = Counter()
+    batches = [
+        engine.apply(_gate_consent(batch, excluded)).batch
+        for batch in internal_batches(internal.files)
+    ]
+    if not batches:
+        empty = pa.RecordBatch.from_pylist([], schema=internal_schema)
+        batches = [engine.apply(empty).batch]
+    return pa.Table.from_batches(batches), excluded
+
+
+def _release_policy(job: Job) -> ReleasePolicy:
+    source = job.policy.sources.get(job.source)
+    return source.release if source is not None and source.release else ReleasePolicy()
+
+
+def _report(partner: str, k_target: int, released: ReleaseResult | None) -> ReleaseReport:
+    if released is None:
+        return ReleaseReport(partner=partner, published=False, k_target=k_target)
+    return ReleaseReport(
+        partner=partner,
+        published=False,
+        rows_in=released.rows_in,
+        rows_out=released.table.num_rows,
+        suppressed=released.suppressed,
+        k_target=k_target,
+        k=released.k,
+        l_diversity=released.l_diversity,
+        levels=released.levels,
+        quasi_identifiers=released.quasi_identifiers,
+        information_loss=round(released.information_loss, 4),
+    )
+
+
+def run_partner(
+    job: Job, partner: str, internal: PartitionResult, internal_tokens: pa.Array, others: pa.Array
+) -> PartnerResult:
+    """Derive, anonymise, gate and (only if every check passes) publish one partner's partition.
+
+    Args:
+        job: The source-day.
+        partner: Partner name from the config.
+        internal: The committed internal partition.
+        internal_tokens: Every distinct pseudonym of the internal partition.
+        others: Pseudonyms already published to other partners for this source-day.
+    """
+    config = job.settings.partners[partner]
+    table, excluded = _partner_table(job, partner, internal)
+    policy = _release_policy(job)
+    try:
+        released = anonymize(table, policy, config.k, config.max_suppression, l=policy.l)
+    except ReleaseRefusedError as exc:
+        report = _report(partner, config.k, None)
+        report.refused = list(exc.reasons)
+        return PartnerResult(partner, report, excluded=excluded)
+    report = _report(partner, config.k, released)
+    report.excluded_by_reason = dict(excluded)
+    gate = check_release(
+        released.table,
+        k_target=config.k,
+        quasi_identifiers=released.quasi_identifiers,
+        internal_tokens=internal_tokens,
+        other_partner_tokens=others,
+        find_spans=find_spans,
+    )
+    report.gate_passed = gate.passed
+    report.findings = [
+        {"check": f.check, "column": f.column, "entity": f.entity, "count": f.count}
+        for f in gate.findings
+    ]
+    if not gate.passed:
+        return PartnerResult(partner, report, excluded=excluded)
+    partition = _publish(job, partner, released)
+    report.published = True
+    return PartnerResult(partner, report, partition, token_values(released.table), excluded)
+
+
+def _publish(job: Job, partner: str, released: ReleaseResult) -> PartitionResult | None:
+    guarantees = {
+        b"deidflow.quasi_identifiers": json.dumps(released.quasi_identifiers).encode(),
+        b"deidflow.k": str(released.k).encode(),
+        b"deidflow.partner": partner.encode(),
+    }
+    table = released.table.replace_schema_metadata({**job.file_metadata(), **guarantees})
     target = partner_partition(job.settings.output, partner, job.source, job.day)
-    meta = job.file_metadata()
-    with PartitionWriter(target) as writer:
-        for batch in _internal_batches(internal.files):
-            out = engine.apply(_gate_consent(batch, result)).batch
-            writer.write_batch(out.replace_schema_metadata(meta))
-        if writer.schema is None:  # an empty day still gets a partition with its schema
-            empty = pa.RecordBatch.from_pylist([], schema=internal_schema)
-            writer.write_batch(engine.apply(empty).batch.replace_schema_metadata(meta))
-    result.partition = writer.result
-    return result
+    with PartitionWriter(target, table.schema) as writer:
+        writer.write_table(table)
+    return writer.result

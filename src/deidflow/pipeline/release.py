@@ -5,9 +5,8 @@ from __future__ import annotations
 import pyarrow.fs as pafs
 
 from deidflow.errors import DeidflowError
-from deidflow.pipeline.day import partners_for, tier_outputs
+from deidflow.pipeline.day import run_partners, tier_outputs
 from deidflow.pipeline.job import Job
-from deidflow.pipeline.partner import run_partner
 from deidflow.store import _fs
 from deidflow.store.layout import internal_partition, manifest_path
 from deidflow.store.manifest import read_manifest, write_manifest
@@ -37,7 +36,7 @@ def committed_partition(location: str) -> PartitionResult | None:
 
 
 def release_partners(job: Job) -> dict[str, int]:
-    """Rebuild every configured partner's partition of one source-day; return rows per partner.
+    """Rebuild every partner's partition of one source-day; rows per partner (-1: refused).
 
     The day's manifest is updated with the new partner outputs (its counts do not change: they
     describe the internal tier).
@@ -45,10 +44,15 @@ def release_partners(job: Job) -> dict[str, int]:
     internal = committed_partition(internal_partition(job.settings.output, job.source, job.day))
     if internal is None or not internal.files:
         raise NothingToReleaseError(job.source, job.day.isoformat())
-    results = [run_partner(job, name, internal) for name in partners_for(job)]
+    results = run_partners(job, internal)
     location = manifest_path(job.settings.output, job.source, job.day)
     manifest = read_manifest(location)
     kept = [o for o in manifest.outputs if o.tier == "internal"]
-    manifest = manifest.model_copy(update={"outputs": kept + tier_outputs(None, results)})
+    manifest = manifest.model_copy(
+        update={
+            "outputs": kept + tier_outputs(None, results),
+            "releases": [r.report for r in results],
+        }
+    )
     write_manifest(location, manifest)
-    return {r.partner: r.partition.rows if r.partition else 0 for r in results}
+    return {r.partner: r.partition.rows if r.partition else -1 for r in results}

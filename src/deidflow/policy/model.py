@@ -87,12 +87,136 @@ class ColumnRule(BaseModel):
         return self.internal if tier is Tier.INTERNAL else self.partner
 
 
+class HierarchyKind(StrEnum):
+    """How a quasi-identifier is generalised level by level (`deidflow.privacy.hierarchies`)."""
+
+    CATEGORICAL = "categorical"  # value → mapping parents … → `*`
+    PREFIX = "prefix"  # strings cut to shorter prefixes (characters or path segments)
+    IP_PREFIX = "ip_prefix"  # network strings → shorter IPv4 / IPv6 prefixes
+    YEAR_BAND = "year_band"  # year strings → 5-year → 10-year bands
+    TIME = "time"  # timestamps → week → month
+    GEO_GRID = "geo_grid"  # lat / lon floats or "lat,lon" strings → coarser grids
+    VERSION = "version"  # "14.2.1" → "14.2" → "14"
+    GROUP = "group"  # several columns as one hierarchy: level n suppresses the n finest
+
+
+# Parameters each kind requires (r) or may take (o); any other parameter is an error.
+_KIND_PARAMS: dict[HierarchyKind, dict[str, str]] = {
+    HierarchyKind.CATEGORICAL: {"mapping": "o"},
+    HierarchyKind.PREFIX: {"lengths": "r", "separator": "o"},
+    HierarchyKind.IP_PREFIX: {"ipv4": "r", "ipv6": "r"},
+    HierarchyKind.YEAR_BAND: {"bands": "r"},
+    HierarchyKind.TIME: {"units": "r"},
+    HierarchyKind.GEO_GRID: {"grid_km": "r"},
+    HierarchyKind.VERSION: {"parts": "r"},
+    HierarchyKind.GROUP: {"columns": "r"},
+}
+_PARAM_FIELDS = tuple(sorted({name for params in _KIND_PARAMS.values() for name in params}))
+TimeUnit = Literal["hour", "day", "week", "month", "quarter", "year"]
+
+
+class HierarchySpec(BaseModel):
+    """A generalisation hierarchy: level 0 is the column as released, the last level `*`/null.
+
+    Levels in between come from the kind's parameter list, one level per entry, finest first.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: HierarchyKind = Field(description="Generalisation kind.")
+    columns: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Columns generalised together at one level (default: the key alone). For `group`: "
+            "finest first, e.g. `[city, province, country]`."
+        ),
+    )
+    mapping: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="categorical: value → parents, finest first (unmapped values → `*`).",
+    )
+    lengths: tuple[int, ...] = Field(default=(), description="prefix: lengths kept, decreasing.")
+    separator: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1,
+        description="prefix: count segments split by this character instead of characters.",
+    )
+    ipv4: tuple[int, ...] = Field(default=(), description="ip_prefix: IPv4 prefix lengths.")
+    ipv6: tuple[int, ...] = Field(default=(), description="ip_prefix: IPv6 prefix lengths.")
+    bands: tuple[int, ...] = Field(default=(), description="year_band: band widths in years.")
+    units: tuple[TimeUnit, ...] = Field(default=(), description="time: calendar units.")
+    grid_km: tuple[float, ...] = Field(default=(), description="geo_grid: cell sizes in km.")
+    parts: tuple[int, ...] = Field(default=(), description="version: leading numbers kept.")
+
+    @model_validator(mode="after")
+    def _params_fit_kind(self) -> HierarchySpec:
+        allowed = _KIND_PARAMS[self.kind]
+        # Empty means absent, so a dumped spec (every field present) validates again.
+        given = {name for name in _PARAM_FIELDS if name != "columns" and getattr(self, name)}
+        if self.columns and self.kind is not HierarchyKind.GROUP:
+            allowed = {**allowed, "columns": "o"}
+        if stray := sorted(given - set(allowed)):
+            raise ValueError(f"`{self.kind}` takes no {', '.join(f'`{s}`' for s in stray)}")
+        for name, need in allowed.items():
+            if need == "r" and not getattr(self, name):
+                raise ValueError(f"`{self.kind}` needs a non-empty `{name}`")
+        if self.kind is HierarchyKind.IP_PREFIX and len(self.ipv4) != len(self.ipv6):
+            raise ValueError("`ipv4` and `ipv6` need one prefix length per level each")
+        if len({len(parents) for parents in self.mapping.values()}) > 1:
+            raise ValueError("every `mapping` value needs the same number of parents")
+        return self
+
+    @property
+    def steps(self) -> int:
+        """Return the number of levels between the released value and full suppression."""
+        if self.kind is HierarchyKind.GROUP:
+            return len(self.columns) - 1
+        if self.kind is HierarchyKind.CATEGORICAL:
+            return len(next(iter(self.mapping.values()), ()))
+        name = next(iter(_KIND_PARAMS[self.kind]))
+        return len(getattr(self, name))
+
+    @property
+    def height(self) -> int:
+        """Return the number of levels, the released value (0) and full suppression included."""
+        return self.steps + 2
+
+    def columns_for(self, key: str) -> tuple[str, ...]:
+        """Return the table columns this hierarchy generalises when declared under `key`."""
+        return self.columns or (key,)
+
+
+class ReleasePolicy(BaseModel):
+    """What k-anonymity protects in one source's partner tier (policy 4.4.1, 5.3)."""
+
+    model_config = ConfigDict(extra="forbid")
+    quasi_identifiers: dict[str, HierarchySpec] = Field(
+        default_factory=dict,
+        description="Partner-tier column (or a label of a multi-column hierarchy) → hierarchy.",
+    )
+    sensitive: str | None = Field(default=None, description="Column for l-diversity, if any.")
+    l: int | None = Field(default=None, ge=2, description="Distinct sensitive values per class.")  # noqa: E741
+
+    @model_validator(mode="after")
+    def _l_needs_sensitive(self) -> ReleasePolicy:
+        if (self.l is None) != (self.sensitive is None):
+            raise ValueError("`sensitive` and `l` go together")
+        return self
+
+    def qi_columns(self) -> list[str]:
+        """Return every table column the hierarchies cover, in declaration order."""
+        return [c for key, spec in self.quasi_identifiers.items() for c in spec.columns_for(key)]
+
+
 class SourcePolicy(BaseModel):
     """Column rules of one source (`web_logs`, `app_events`, `forms`, ...)."""
 
     model_config = ConfigDict(extra="forbid")
     columns: dict[str, ColumnRule] = Field(
         default_factory=dict, description="Column name (as ingest names it) → rule."
+    )
+    release: ReleasePolicy | None = Field(
+        default=None, description="Partner-tier k-anonymity: quasi-identifiers and hierarchies."
     )
 
 

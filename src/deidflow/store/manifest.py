@@ -57,6 +57,28 @@ class ClassificationRow(_Strict):
     evidence: str = ""
 
 
+class ReleaseReport(_Strict):
+    """One partner's release of a source-day: k-anonymity figures and the leak gate's verdict."""
+
+    partner: str
+    published: bool
+    rows_in: NonNegativeInt = 0
+    rows_out: NonNegativeInt = 0
+    suppressed: NonNegativeInt = 0
+    excluded_by_reason: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    k_target: int
+    k: int | None = None
+    l_diversity: int | None = None
+    levels: dict[str, int] = Field(default_factory=dict)
+    quasi_identifiers: list[str] = Field(default_factory=list)
+    information_loss: float | None = None
+    gate_passed: bool = False
+    findings: list[dict[str, str | int | None]] = Field(
+        default_factory=list, description="Gate findings: check, column, entity, count."
+    )
+    refused: list[str] = Field(default_factory=list, description="Why k / l was not reached.")
+
+
 class Manifest(_Strict):
     """Everything one run did for one source and day; the counts must reconcile.
 
@@ -85,6 +107,7 @@ class Manifest(_Strict):
         default_factory=dict, description="Stage name -> wall-clock seconds."
     )
     warnings: list[str] = Field(default_factory=list)
+    releases: list[ReleaseReport] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _reconcile(self) -> Self:
@@ -120,7 +143,8 @@ def hash_input_file(location: str) -> InputFile:
     fs, path = _fs.resolve(location)
     digest = hashlib.sha256()
     size = 0
-    with fs.open_input_stream(path) as stream:
+    # compression=None: hash the bytes as stored (pyarrow would gunzip `.gz` by default)
+    with fs.open_input_stream(path, compression=None) as stream:
         while chunk := stream.read(CHUNK_BYTES):
             digest.update(chunk)
             size += len(chunk)

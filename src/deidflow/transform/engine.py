@@ -24,6 +24,14 @@ TEXT_TRANSFORMS = frozenset({"text_scrub", "url_scrub"})
 META_PREFIX = "deidflow."
 
 SpanFinder = Callable[[pa.Array], pa.Table]
+ContextSpanFinder = Callable[[pa.Array, Mapping[Entity, pa.Array]], pa.Table]
+# A record's own direct identifiers are looked for in its free text (no NER model needed).
+ROW_CONTEXT_ENTITIES = (
+    Entity.PERSON,
+    Entity.EMAIL_ADDRESS,
+    Entity.PHONE_NUMBER,
+    Entity.ORGANIZATION,
+)
 
 
 @dataclass
@@ -75,6 +83,8 @@ class Engine:
         partner: Partner name on the partner tier.
         find_spans: Span detector for free-text columns (`deidflow.detect.spans.find_spans`);
             spans are computed once per column and batch, counted, and handed to the scrubber.
+        find_context_spans: Finds each record's own identifiers (its name, e-mail, phone,
+            company columns) inside its free text (`find_row_context_spans`).
     """
 
     def __init__(
@@ -84,9 +94,11 @@ class Engine:
         tier: Tier,
         partner: str | None = None,
         find_spans: SpanFinder | None = None,
+        find_context_spans: ContextSpanFinder | None = None,
     ) -> None:
         self.tier, self.partner, self.keyring = tier, partner, keyring
         self.find_spans = find_spans
+        self.find_context_spans = find_context_spans
         self.columns = {plan.column: _compile(plan) for plan in plans}
 
     def apply(self, batch: pa.RecordBatch) -> EngineResult:
@@ -98,10 +110,11 @@ class Engine:
         fields: list[pa.Field] = []
         arrays: list[pa.Array] = []
         detections: Counter[str] = Counter()
+        row_context = self._row_context(batch)
         for name in batch.schema.names:
             column = self.columns[name]
             values = batch.column(name)
-            ctx = self._context(column, values, detections)
+            ctx = self._context(column, values, detections, row_context)
             for out_name, out_field, array in self._run(column, values, ctx):
                 names.append(out_name)
                 fields.append(out_field)
@@ -109,14 +122,36 @@ class Engine:
         schema = pa.schema(fields)
         return EngineResult(pa.RecordBatch.from_arrays(arrays, schema=schema), detections)
 
+    def _row_context(self, batch: pa.RecordBatch) -> dict[Entity, pa.Array]:
+        """Return the batch's direct-identifier columns per entity (the first of each)."""
+        context: dict[Entity, pa.Array] = {}
+        for name in batch.schema.names:
+            plan = self.columns[name].plan
+            if plan.role is Role.DIRECT and plan.entity in ROW_CONTEXT_ENTITIES:
+                context.setdefault(plan.entity, _as_strings(batch.column(name)))
+        return context
+
+    def _spans(self, values: pa.Array, row_context: Mapping[Entity, pa.Array]) -> pa.Table | None:
+        texts = _as_strings(values)
+        found = [self.find_spans(texts)] if self.find_spans is not None else []
+        if self.find_context_spans is not None and row_context:
+            found.append(self.find_context_spans(texts, row_context))
+        if not found:
+            return None
+        return pa.concat_tables([t.select(found[0].column_names) for t in found])
+
     def _context(
-        self, column: _Column, values: pa.Array, detections: Counter[str]
+        self,
+        column: _Column,
+        values: pa.Array,
+        detections: Counter[str],
+        row_context: Mapping[Entity, pa.Array],
     ) -> TransformContext:
         plan = column.plan
         spans = None
         if plan.role is Role.FREE_TEXT and any(s.name in TEXT_TRANSFORMS for s in column.steps):
-            if self.find_spans is not None:
-                spans = self.find_spans(_as_strings(values))
+            spans = self._spans(values, row_context)
+            if spans is not None:
                 for item in pc.value_counts(spans["entity"]).to_pylist():
                     detections[item["values"]] += item["counts"]
         elif plan.role is Role.DIRECT and plan.entity is not None:

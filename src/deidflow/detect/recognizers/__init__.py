@@ -10,10 +10,14 @@ from deidflow.detect.recognizers.gps import GpsRecognizer
 from deidflow.detect.recognizers.imei import ImeiRecognizer, ImeisvRecognizer
 from deidflow.detect.recognizers.ip import IpRecognizer
 from deidflow.detect.recognizers.mac import MacRecognizer
+from deidflow.detect.recognizers.person_names import PersonNameRecognizer
 from deidflow.detect.recognizers.phone import PhoneRecognizer
 from deidflow.entities import Entity
 
-RECOGNIZERS: dict[Entity, type[DeidflowPatternRecognizer] | type[PhoneRecognizer]] = {
+RECOGNIZERS: dict[
+    Entity,
+    type[DeidflowPatternRecognizer] | type[PhoneRecognizer] | type[PersonNameRecognizer],
+] = {
     Entity.IP_ADDRESS: IpRecognizer,
     Entity.MAC_ADDRESS: MacRecognizer,
     Entity.IMEI: ImeiRecognizer,
@@ -23,6 +27,7 @@ RECOGNIZERS: dict[Entity, type[DeidflowPatternRecognizer] | type[PhoneRecognizer
     Entity.GPS: GpsRecognizer,
     Entity.CELL_ID: CellIdRecognizer,
     Entity.CN_RIC: CnRicRecognizer,
+    Entity.PERSON: PersonNameRecognizer,
 }
 """One pattern recognizer class per entity that can be found without an NLP model."""
 
@@ -43,6 +48,7 @@ __all__ = [
     "ImeisvRecognizer",
     "IpRecognizer",
     "MacRecognizer",
+    "PersonNameRecognizer",
     "PhoneRecognizer",
     "prefilter_for",
 ]

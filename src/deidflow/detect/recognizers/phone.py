@@ -17,6 +17,8 @@ DEFAULT_REGIONS = ("CN", "US", "GB", "DE")
 # Same length on purpose, so offsets into the decoded text are offsets into the original.
 _PERCENT_ESCAPES = re.compile("%2[Bb]|%20")
 _DECODED = {"%2B": "  +", "%2b": "  +", "%20": "   "}
+# Escapes of the characters a written phone number holds: space, `(`, `)`, `+`, `-`, `.`, `/`.
+_URL_ESCAPES = re.compile("%(2[0BbDdEeFf89])")
 
 
 def decode_plus(text: str) -> str:
@@ -33,13 +35,33 @@ def is_valid_phone(value: str, region: str = "CN") -> bool:
     return phonenumbers.is_valid_number(number)
 
 
-def _original_start(text: str, decoded: str, start: int) -> int:
-    """Move a match that begins at a decoded `%2B` back onto the escape's `%`."""
-    return start - 2 if decoded[start] == "+" != text[start] else start
+def decode_escapes(text: str) -> tuple[str, list[int]]:
+    """Decode the percent escapes phone numbers are written with in URLs (`%2B`, `%20`, `%28`...).
+
+    Returns the decoded text and, for each of its characters plus one past the end, the offset
+    of the matching character (or escape) in `text`, so spans map back to the original string.
+    """
+    if "%" not in text:
+        return text, list(range(len(text) + 1))
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for match in _URL_ESCAPES.finditer(text):
+        pieces.append(text[position : match.start()])
+        offsets.extend(range(position, match.start()))
+        pieces.append(chr(int(match.group(1), 16)))
+        offsets.append(match.start())
+        position = match.end()
+    pieces.append(text[position:])
+    offsets.extend(range(position, len(text) + 1))
+    return "".join(pieces), offsets
 
 
 class PhoneRecognizer(LocalRecognizer):
     """Valid phone numbers of `regions`, any `+`-prefixed number, and `%2B86...` inside URLs.
+
+    Percent escapes of phone punctuation are decoded first (`decode_escapes`); spans index the
+    original text, escapes included.
 
     The first region is the primary one (national numbers as phonenumbers reads them); the
     others are searched only when a cheap digit-run gate says a number of theirs can be there.
@@ -63,7 +85,7 @@ class PhoneRecognizer(LocalRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Find valid numbers in every configured region; duplicates collapse to one result."""
-        decoded = decode_plus(text)
+        decoded, offsets = decode_escapes(text)
         spans: dict[tuple[int, int], str] = {}
         for region in self.regions:
             if not self._gates[region].search(decoded):
@@ -72,8 +94,7 @@ class PhoneRecognizer(LocalRecognizer):
                 decoded, region, leniency=phonenumbers.Leniency.VALID
             ):
                 if self._written_in_full(match.raw_string, region):
-                    start = _original_start(text, decoded, match.start)
-                    spans.setdefault((start, match.end), region)
+                    spans.setdefault((offsets[match.start], offsets[match.end]), region)
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
         return self.remove_duplicates(results)
 

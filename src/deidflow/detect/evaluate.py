@@ -1,0 +1,446 @@
+"""Detection quality against the generator's ground truth: recall and precision per entity.
+
+Units of comparison (issue 4, `deidflow evaluate`):
+
+* **cell** -- `(file, record, sheet, column, entity)`. Every truth row names its cell (a span
+  inside a text cell names that cell too). A cell is predicted when its column is classified
+  `direct` with the entity, or when a span of the entity is found in it (free-text columns).
+* **span** -- truth rows with a `start`. A predicted span of the same cell and entity matches a
+  truth span when it COVERS it (`start <= t.start` and `end >= t.end`, so scrubbing it leaves
+  nothing of the value) and is at most twice as long (`len(truth) / len(pred) >= 0.5`, so a
+  span swallowing the whole text does not count). A truth span is found when some predicted span
+  matches it; a predicted span matching no truth span is a false positive.
+
+Truth `field` is the header as written: form columns are mapped back through the field metadata
+`deidflow.original_name`, log and event columns by identity. Spans come from `find_spans` plus,
+where a record names its own person / e-mail / phone / company in `direct` columns, row-context
+matching (`find_row_context_spans`). IP spans found in `user_agent` columns are also counted on
+their own: the issue demands none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+from presidio_analyzer import RecognizerResult
+
+from deidflow.detect.classify import PROVENANCE, Classification, classify_columns
+from deidflow.detect.recognizers.person import find_row_context_spans
+from deidflow.detect.spans import find_spans, resolve_overlaps, spans_to_table
+from deidflow.entities import Entity, Role
+from deidflow.errors import ConfigError
+from deidflow.ingest import MemoryQuarantine, read_file
+
+SOURCE_KINDS = {"web_logs": "access_log", "app_events": "device_events", "forms": "form_export"}
+TARGET_ENTITIES = (
+    Entity.IMEI,
+    Entity.MAC_ADDRESS,
+    Entity.IP_ADDRESS,
+    Entity.EMAIL_ADDRESS,
+    Entity.GPS,
+    Entity.PHONE_NUMBER,
+)
+MIN_RECALL, MIN_PRECISION = 0.995, 0.98
+UA_COLUMNS = frozenset({"user_agent"})
+CONTEXT_ENTITIES = (
+    Entity.PERSON,
+    Entity.EMAIL_ADDRESS,
+    Entity.PHONE_NUMBER,
+    Entity.ORGANIZATION,
+)
+CELL = ["file", "record", "sheet", "column", "entity"]
+MIN_COVER_RATIO = 0.5
+_ORIGINAL = b"deidflow.original_name"
+TRUTH_SCHEMA = pa.schema(
+    [
+        ("file", pa.string()),
+        ("record", pa.int64()),
+        ("sheet", pa.string()),
+        ("field", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("entity", pa.string()),
+    ]
+)
+SCORE_SCHEMA = pa.schema(
+    [
+        ("entity", pa.string()),
+        ("level", pa.string()),
+        ("tp", pa.int64()),
+        ("fp", pa.int64()),
+        ("fn", pa.int64()),
+        ("recall", pa.float64()),
+        ("precision", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Score:
+    """Counts for one entity at one level; recall / precision are None when undefined."""
+
+    entity: str
+    level: str
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def recall(self) -> float | None:
+        """Share of truth values found (None without truth values)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def precision(self) -> float | None:
+        """Share of predictions that are true (None without predictions)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+
+@dataclass
+class EvaluationReport:
+    """Scores per entity and level, the IPs found in user agents, and what was read."""
+
+    scores: list[Score]
+    ua_ips: int
+    records: int
+    quarantined: int
+    classifications: dict[str, pa.Table] = field(default_factory=dict)
+
+    def to_table(self) -> pa.Table:
+        """Return the scores as a table (`SCORE_SCHEMA`)."""
+        rows = [{**s.__dict__, "recall": s.recall, "precision": s.precision} for s in self.scores]
+        return pa.Table.from_pylist(rows, schema=SCORE_SCHEMA)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready summary (scores, UA IPs, counts, target misses)."""
+        return {
+            "scores": self.to_table().to_pylist(),
+            "ua_ips": self.ua_ips,
+            "records": self.records,
+            "quarantined": self.quarantined,
+            "target_misses": self.target_misses(),
+        }
+
+    def to_json(self) -> str:
+        """Return `to_dict()` as indented JSON."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    def to_markdown(self) -> str:
+        """Return the score table as a Markdown table plus the UA-IP line."""
+        lines = [
+            "| entity | level | tp | fp | fn | recall | precision |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for s in self.scores:
+            counts = f"{s.tp} | {s.fp} | {s.fn}"
+            lines.append(
+                f"| {s.entity} | {s.level} | {counts} | {_fmt(s.recall)} | {_fmt(s.precision)} |"
+            )
+        lines.append("")
+        lines.append(f"IPs found in user-agent strings: {self.ua_ips}")
+        return "\n".join(lines)
+
+    def target_misses(
+        self, min_recall: float = MIN_RECALL, min_precision: float = MIN_PRECISION
+    ) -> list[str]:
+        """Return one line per missed issue-4 target (six entities, both levels, UA IPs)."""
+        targets = {e.value for e in TARGET_ENTITIES}
+        misses = [
+            f"{s.entity} {s.level} {name} {value:.4f} < {bound}"
+            for s in self.scores
+            if s.entity in targets
+            for name, value, bound in (
+                ("recall", s.recall, min_recall),
+                ("precision", s.precision, min_precision),
+            )
+            if value is not None and value < bound
+        ]
+        return misses + ([f"{self.ua_ips} IPs found in user-agent strings"] if self.ua_ips else [])
+
+
+def evaluate(
+    raw_dir: Path, day: date | None = None, sources: Iterable[str] = tuple(SOURCE_KINDS)
+) -> EvaluationReport:
+    """Detect personal data in the generated raw files under `raw_dir` and score it.
+
+    Args:
+        raw_dir: the `--out` folder of `deidflow generate` (with `_truth/`).
+        day: only this day (default: every day folder found).
+        sources: generated sources to evaluate.
+
+    Raises:
+        ConfigError: a source is unknown, or no truth file was found for the selection.
+    """
+    unknown = [s for s in sources if s not in SOURCE_KINDS]
+    if unknown:
+        raise ConfigError("sources", f"{len(unknown)} unknown source name(s)", SOURCE_KINDS)
+    outcome = _Outcome()
+    for source, folder in _source_days(Path(raw_dir), sources, day):
+        outcome.add(source, folder, Path(raw_dir))
+    if not outcome.truth:
+        raise ConfigError("data", f"no ground truth under `{raw_dir}/_truth` for this selection")
+    return outcome.report()
+
+
+@dataclass
+class _Outcome:
+    truth: list[pa.Table] = field(default_factory=list)
+    cells: list[pa.Table] = field(default_factory=list)
+    spans: list[pa.Table] = field(default_factory=list)
+    ua_ips: int = 0
+    records: int = 0
+    quarantined: int = 0
+    classes: dict[str, pa.Table] = field(default_factory=dict)
+
+    def add(self, source: str, folder: Path, root: Path) -> None:
+        truth_file = root / "_truth" / source / folder.name / "pii.jsonl"
+        if not truth_file.is_file():
+            return
+        files = [f for f in sorted(folder.iterdir()) if f.is_file() and f.name[0] not in "._"]
+        reads = [_read(f, SOURCE_KINDS[source], root) for f in files]
+        classification = Classification([])
+        for read in reads:
+            classification = classification.merged(read.classification)
+        self.classes[f"{source}/{folder.name}"] = classification.to_table()
+        names = {read.label: read.original_names for read in reads}
+        self.truth.append(_load_truth(truth_file, names))
+        for read in reads:
+            self.records += read.records
+            self.quarantined += read.quarantined
+            for batch in read.batches:
+                self._predict(batch, classification)
+
+    def _predict(self, batch: pa.RecordBatch, classes: Classification) -> None:
+        keys = _keys(batch)
+        for name in batch.column_names:
+            if name in PROVENANCE or name not in classes:
+                continue
+            decided = classes[name]
+            values = batch.column(name)
+            if decided.role is Role.DIRECT and decided.entity is not None:
+                self.cells.append(_cells(keys, values, name, decided.entity))
+            elif decided.role is Role.FREE_TEXT:
+                spans = _text_spans(batch, name, classes)
+                self.spans.append(_attach(keys, spans, name))
+                if name in UA_COLUMNS:
+                    ips = pc.equal(spans["entity"], Entity.IP_ADDRESS.value)
+                    self.ua_ips += int(pc.sum(ips).as_py() or 0)
+
+    def report(self) -> EvaluationReport:
+        truth = pa.concat_tables(self.truth)
+        spans = _concat(self.spans, _SPAN_KEYED)
+        from_spans = spans.select(CELL)
+        cells = pa.concat_tables([_concat(self.cells, _CELL_KEYED), from_spans]).group_by(CELL)
+        scores = _score_cells(truth, cells.aggregate([])) + _score_spans(truth, spans)
+        return EvaluationReport(
+            sorted(scores, key=lambda s: (s.entity, s.level)),
+            self.ua_ips,
+            self.records,
+            self.quarantined,
+            self.classes,
+        )
+
+
+@dataclass
+class _FileRead:
+    label: str
+    batches: list[pa.RecordBatch]
+    classification: Classification
+    original_names: dict[str, str]
+    records: int
+    quarantined: int
+
+
+def _source_days(
+    root: Path, sources: Iterable[str], day: date | None
+) -> Iterator[tuple[str, Path]]:
+    for source in sources:
+        base = root / source
+        if not base.is_dir():
+            continue
+        for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+            if day is None or folder.name == day.isoformat():
+                yield source, folder
+
+
+def _read(path: Path, kind: str, root: Path) -> _FileRead:
+    label = path.relative_to(root).as_posix()
+    reader = read_file(path, kind, quarantine=MemoryQuarantine(), label=label)
+    batches = [b for b in reader if b.num_rows]
+    classification = _classify_first(batches[0]) if batches else Classification([])
+    originals = {
+        f.metadata[_ORIGINAL].decode(): f.name
+        for b in batches[:1]
+        for f in b.schema
+        if f.metadata and _ORIGINAL in f.metadata
+    }
+    stats = reader.stats
+    return _FileRead(
+        label, batches, classification, originals, stats.records_read, stats.records_quarantined
+    )
+
+
+def _classify_first(batch: pa.RecordBatch) -> Classification:
+    """Classify the columns of a file's first batch that hold values (nulls give no evidence)."""
+    names = [n for n in batch.column_names if batch.column(n).null_count < batch.num_rows]
+    return classify_columns(batch.select(names))
+
+
+def _load_truth(path: Path, names: dict[str, dict[str, str]]) -> pa.Table:
+    options = pj.ParseOptions(explicit_schema=TRUTH_SCHEMA, unexpected_field_behavior="ignore")
+    table = pj.read_json(path, parse_options=options).select(TRUTH_SCHEMA.names)
+    pairs = zip(table["file"].to_pylist(), table["field"].to_pylist(), strict=True)
+    mapped = {pair: names.get(pair[0], {}).get(pair[1], pair[1]) for pair in set(pairs)}
+    column = [
+        mapped[pair]
+        for pair in zip(table["file"].to_pylist(), table["field"].to_pylist(), strict=True)
+    ]
+    table = table.append_column("column", pa.array(column, pa.string()))
+    return table.set_column(2, "sheet", pc.fill_null(table["sheet"], ""))
+
+
+def _keys(batch: pa.RecordBatch) -> pa.Table:
+    sheet = batch.column("_sheet") if "_sheet" in batch.column_names else None
+    sheets = pa.nulls(batch.num_rows, pa.string()) if sheet is None else sheet
+    return pa.table(
+        {
+            "file": batch.column("_file"),
+            "record": batch.column("_record").cast(pa.int64()),
+            "sheet": pc.fill_null(sheets.cast(pa.string()), ""),
+        }
+    )
+
+
+def _present(values: pa.Array) -> pa.Array:
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), 0), False)
+    return pc.is_valid(values)
+
+
+def _cells(keys: pa.Table, values: pa.Array, column: str, entity: Entity) -> pa.Table:
+    chosen = keys.filter(_present(values))
+    n = chosen.num_rows
+    chosen = chosen.append_column("column", pa.array([column] * n, pa.string()))
+    return chosen.append_column("entity", pa.array([entity.value] * n, pa.string()))
+
+
+def _text_spans(batch: pa.RecordBatch, name: str, classes: Classification) -> pa.Table:
+    """`find_spans` plus the record's own direct values found in the text, overlaps resolved."""
+    text = batch.column(name)
+    found = find_spans(text)
+    context = {
+        c.entity: batch.column(c.column)
+        for c in classes
+        if c.role is Role.DIRECT and c.entity in CONTEXT_ENTITIES and c.column in batch.schema.names
+    }
+    if not context:
+        return found
+    extra = find_row_context_spans(_strings(text), context)
+    if extra.num_rows == 0:
+        return found
+    return _merge_overlaps(pa.concat_tables([found, extra]))
+
+
+def _merge_overlaps(spans: pa.Table) -> pa.Table:
+    by_row: dict[int, list[RecognizerResult]] = {}
+    for row, start, end, entity, score in zip(*spans.to_pydict().values(), strict=True):
+        by_row.setdefault(row, []).append(RecognizerResult(entity, start, end, score))
+    merged = [s for row in sorted(by_row) for s in resolve_overlaps(row, by_row[row])]
+    return spans_to_table(merged)
+
+
+def _attach(keys: pa.Table, spans: pa.Table, column: str) -> pa.Table:
+    located = keys.take(spans["row"])
+    n = located.num_rows
+    located = located.append_column("column", pa.array([column] * n, pa.string()))
+    for name in ("entity", "start", "end"):
+        located = located.append_column(name, spans[name])
+    return located
+
+
+_CELL_KEYED = pa.schema(
+    [
+        ("file", pa.string()),
+        ("record", pa.int64()),
+        ("sheet", pa.string()),
+        ("column", pa.string()),
+        ("entity", pa.string()),
+    ]
+)
+_SPAN_KEYED = pa.schema([*_CELL_KEYED, ("start", pa.int64()), ("end", pa.int64())])
+
+
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables([t.cast(schema) for t in tables]) if tables else schema.empty_table()
+
+
+def _score_cells(truth: pa.Table, predicted: pa.Table) -> list[Score]:
+    true_cells = truth.select(CELL).group_by(CELL).aggregate([])
+    hits = true_cells.join(predicted, CELL, join_type="inner")
+    return _scores("cell", _per_entity(true_cells), _per_entity(predicted), _per_entity(hits))
+
+
+def _score_spans(truth: pa.Table, predicted: pa.Table) -> list[Score]:
+    spans = truth.filter(pc.is_valid(truth["start"])).select([*CELL, "start", "end"])
+    spans = spans.append_column("tid", pa.array(range(spans.num_rows), pa.int64()))
+    predicted = predicted.append_column("pid", pa.array(range(predicted.num_rows), pa.int64()))
+    pairs = spans.join(predicted, CELL, join_type="inner", right_suffix="_p")
+    covers = pc.and_(
+        pc.less_equal(pairs["start_p"], pairs["start"]),
+        pc.greater_equal(pairs["end_p"], pairs["end"]),
+    )
+    ratio = pc.divide(
+        pc.cast(pc.subtract(pairs["end"], pairs["start"]), pa.float64()),
+        pc.cast(pc.subtract(pairs["end_p"], pairs["start_p"]), pa.float64()),
+    )
+    matched = pairs.filter(pc.and_(covers, pc.greater_equal(ratio, MIN_COVER_RATIO)))
+    found = spans.filter(pc.is_in(spans["tid"], matched["tid"]))
+    used = predicted.filter(pc.is_in(predicted["pid"], matched["pid"]))
+    truth_n, pred_n = _per_entity(spans), _per_entity(predicted)
+    tp, used_n = _per_entity(found), _per_entity(used)
+    entities = sorted(set(truth_n) | set(pred_n))
+    return [
+        Score(
+            e,
+            "span",
+            tp.get(e, 0),
+            pred_n.get(e, 0) - used_n.get(e, 0),
+            truth_n.get(e, 0) - tp.get(e, 0),
+        )
+        for e in entities
+    ]
+
+
+def _scores(
+    level: str, truth: dict[str, int], predicted: dict[str, int], hits: dict[str, int]
+) -> list[Score]:
+    return [
+        Score(
+            e,
+            level,
+            hits.get(e, 0),
+            predicted.get(e, 0) - hits.get(e, 0),
+            truth.get(e, 0) - hits.get(e, 0),
+        )
+        for e in sorted(set(truth) | set(predicted))
+    ]
+
+
+def _per_entity(table: pa.Table) -> dict[str, int]:
+    counts = table.group_by("entity").aggregate([("entity", "count")])
+    return dict(zip(counts["entity"].to_pylist(), counts["entity_count"].to_pylist(), strict=True))
+
+
+def _strings(values: pa.Array) -> pa.Array:
+    return values if pa.types.is_string(values.type) else pc.cast(values, pa.string())
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"

@@ -1,0 +1,106 @@
+"""The CLI contract: exit codes, one-line errors naming the option, help everywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEY = "cli-key-0123456789-0123456789-0123456789"
+GOOD = """\
+output: out
+quarantine: quarantine
+sources:
+  web_logs: {kind: access_log, path: "raw/web_logs/{date}/*"}
+"""
+
+
+def _cli(*args: str, cwd: Path, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DEIDFLOW_KEY"}
+    if key is not None:
+        env["DEIDFLOW_KEY"] = key
+    return subprocess.run(
+        [sys.executable, "-m", "deidflow", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "named", "valid"),
+    [
+        # an unknown reader kind names the option and lists the kinds
+        (GOOD.replace("access_log", "apache"), "sources.web_logs.kind", "device_events"),
+        # an unknown top-level option lists the valid ones
+        (GOOD + "outptu: x\n", "outptu", "quarantine"),
+        # a path without {date}
+        (GOOD.replace("{date}/", ""), "sources.web_logs.path", None),
+        # not YAML at all
+        ("sources: [unclosed\n", "--config", None),
+    ],
+)
+def test_bad_config_is_one_clear_error_with_exit_2(
+    tmp_path: Path, config: str, named: str, valid: str | None
+) -> None:
+    (tmp_path / "deidflow.yaml").write_text(config, encoding="utf-8")
+    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"`{named}`" in result.stderr
+    if valid:
+        assert valid in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_source_lists_the_configured_ones(tmp_path: Path) -> None:
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    result = _cli(
+        "run",
+        "--config",
+        "deidflow.yaml",
+        "--date",
+        "2026-11-01",
+        "--source",
+        "weblogs",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "`web_logs`" in result.stderr
+
+
+@pytest.mark.parametrize("key", [None, "zq7Xk-w9"])
+def test_missing_or_short_key_is_terminal_and_never_echoed(tmp_path: Path, key: str | None) -> None:
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path, key=key)
+    assert result.returncode == 2 and "DEIDFLOW_KEY" in result.stderr
+    assert "zq7Xk" not in result.stderr
+
+
+def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = _cli("run", "--date", "2026-13-01", cwd=tmp_path)
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["backfill"], ["generate"], ["policy", "show"], ["demo"], ["serve"]]
+)
+def test_help_everywhere(tmp_path: Path, command: list[str]) -> None:
+    result = _cli(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_policy_show_prints_the_effective_table(tmp_path: Path) -> None:
+    result = _cli("policy", "show", "--source", "forms", "--tier", "partner", cwd=tmp_path)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("district ") and "drop" in line for line in lines)
+    assert any(line.startswith("*") and "default deny" in line for line in lines)
+
+
+def test_policy_show_unknown_tier(tmp_path: Path) -> None:
+    result = _cli("policy", "show", "--source", "forms", "--tier", "public", cwd=tmp_path)
+    assert result.returncode == 2 and "`tier`" in result.stderr and "partner" in result.stderr
