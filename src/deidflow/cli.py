@@ -132,6 +132,53 @@ def policy_show(
     typer.echo(render_policy_table(load_policy(policy), source, tier))
 
 
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Scan Parquet/CSV/JSON(L)/log files or folders for personal data; exit 1 if any found."""
+    import json
+
+    from deidflow.scan import scan_paths
+
+    report = scan_paths(paths)
+    rows = report.rows_as_dicts()
+    if as_json:
+        payload = {"files": report.files, "rows": report.rows, "findings": rows}
+        typer.echo(json.dumps(payload | {"unreadable": report.unreadable}, indent=2))
+    else:
+        for row in rows:
+            typer.echo(
+                f"{row['file']}  {row['column']}  {row['check']}  {row['entity']}  {row['rows']}"
+            )
+        for name, why in sorted(report.unreadable.items()):
+            typer.echo(f"{name}: unreadable ({why})", err=True)
+        verdict = "personal data found" if report.found else "no personal data found"
+        typer.echo(f"{report.files} file(s), {report.rows} row(s) scanned: {verdict}")
+    if report.found or report.unreadable:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option(help="A `deidflow generate` output folder.")],
+    day: Annotated[date | None, typer.Option("--date", parser=_day, metavar="YYYY-MM-DD")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of markdown.")
+    ] = False,
+) -> None:
+    """Measure detection recall and precision against generated ground truth."""
+    from deidflow.detect.evaluate import evaluate as run_evaluate
+
+    report = run_evaluate(data, day)
+    typer.echo(report.to_json() if as_json else report.to_markdown())
+    misses = report.target_misses()
+    if misses:
+        typer.echo(f"{len(misses)} target(s) missed", err=True)
+        raise typer.Exit(1)
+
+
 DEMO_START = date(2026, 11, 1)
 # A fixed, public key for the demo only: it makes the demo repeatable on any machine. Real runs
 # refuse to start without DEIDFLOW_KEY or a Secret block.

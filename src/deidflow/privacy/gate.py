@@ -88,12 +88,12 @@ def check_release(
     findings = _disallowed_columns(table, allowed_columns)
     findings += _k_findings(table, k_target, quasi_identifiers)
     for name in _scannable(table):
-        values = _distinct_strings(table.column(name))
-        findings += _personal_values(table, name, values)
+        values = distinct_strings(table.column(name))
+        findings += personal_values(table, name, values)
         findings += _token_findings(table, name, values, internal_tokens, "internal_token")
         findings += _token_findings(table, name, values, other_partner_tokens, "partner_token")
     for name in _text_columns(table, text_columns):
-        findings += _personal_spans(table, name, find_spans)
+        findings += personal_spans(table, name, find_spans)
     return GateResult(findings)
 
 
@@ -122,7 +122,8 @@ def _k_findings(table: pa.Table, k_target: int, quasi_identifiers: list[str]) ->
     return [Finding("k_below_target", None, int(small))] if small else []
 
 
-def _personal_values(table: pa.Table, name: str, values: pa.Array) -> list[Finding]:
+def personal_values(table: pa.Table, name: str, values: pa.Array) -> list[Finding]:
+    """Find whole cells of column `name` that are personal values (`values`: its distincts)."""
     findings = []
     ip_shaped = match_mask(values, Entity.IP_ADDRESS) if len(values) else pa.array([], pa.bool_())
     for entity in VALIDATORS:
@@ -182,12 +183,13 @@ def _token_array(tokens: Tokens) -> pa.Array:
     return pc.unique(pc.utf8_lower(pc.cast(array, pa.string())).drop_null())
 
 
-def _personal_spans(table: pa.Table, name: str, finder: SpanFinder | None) -> list[Finding]:
+def personal_spans(table: pa.Table, name: str, finder: SpanFinder | None) -> list[Finding]:
+    """Find personal spans inside the text cells of column `name`."""
     if finder is None:
         from deidflow.detect.spans import find_spans  # heavy import (Presidio): only when needed
 
         finder = find_spans
-    values = _distinct_strings(table.column(name))
+    values = distinct_strings(table.column(name))
     if not len(values):
         return []
     spans = finder(values)
@@ -217,7 +219,8 @@ def _is_free_text(field_: pa.Field) -> bool:
     )
 
 
-def _distinct_strings(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+def distinct_strings(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Return the distinct non-null values of a column as strings."""
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
