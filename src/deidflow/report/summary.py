@@ -41,6 +41,46 @@ def detection_rows(manifests: Sequence[Manifest]) -> list[dict[str, object]]:
     ]
 
 
+RELEASE_COLUMNS = (
+    "source",
+    "date",
+    "partner",
+    "published",
+    "k target",
+    "k",
+    "suppressed",
+    "levels",
+    "information loss",
+    "gate",
+)
+
+
+def release_rows(manifests: Sequence[Manifest]) -> list[dict[str, object]]:
+    """Return one row per source-day and partner: k, suppression, levels, loss, gate verdict."""
+    rows: list[dict[str, object]] = []
+    for m in manifests:
+        for r in m.releases:
+            failed = sorted({f"{f['check']}:{f['column']}" for f in r.findings})
+            gate = "passed" if r.gate_passed else ("; ".join(failed + r.refused) or "not run")
+            rows.append(
+                {
+                    "source": m.source,
+                    "date": m.date.isoformat(),
+                    "partner": r.partner,
+                    "published": "yes" if r.published else "NO",
+                    "k target": r.k_target,
+                    "k": r.k if r.k is not None else "-",
+                    "suppressed": r.suppressed,
+                    "levels": ", ".join(f"{q}={lv}" for q, lv in sorted(r.levels.items())) or "-",
+                    "information loss": r.information_loss
+                    if r.information_loss is not None
+                    else "-",
+                    "gate": gate,
+                }
+            )
+    return rows
+
+
 def _table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> list[str]:
     if not rows:
         return ["(none)"]
@@ -54,6 +94,8 @@ def render_markdown(manifests: Sequence[Manifest]) -> str:
     """Render the whole run report as markdown: counts, detections, columns, warnings."""
     out = ["# deidflow run report", "", "## Records", ""]
     out += _table(count_rows(manifests), COUNT_COLUMNS)
+    out += ["", "## Partner releases (k-anonymity and leak gate)", ""]
+    out += _table(release_rows(manifests), RELEASE_COLUMNS)
     out += ["", "## Detections per entity type", ""]
     out += _table(detection_rows(manifests), ("source", "date", "entity", "count"))
     for m in manifests:
