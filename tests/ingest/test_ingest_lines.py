@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deidflow.ingest.lines import invalid_lines, read_chunks, split_lines
+from deidflow.errors import InputFileError
+from deidflow.ingest import lines as lines_module
+from deidflow.ingest.lines import invalid_lines, iter_line_blocks, read_chunks, split_lines
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,34 @@ def test_chunks_bound_memory_and_keep_lines_whole(tmp_path: Path) -> None:
     assert all(chunk.endswith(b"\n") for chunk in chunks[:-1])
     longest = max(len(line) for line in lines) + 1
     assert max(len(chunk) for chunk in chunks) <= 256 + longest  # a block, plus one carry
+
+
+@pytest.mark.parametrize(
+    ("chunk", "lines"),
+    [
+        (b"a\nb", [b"a", b"b"]),  # the last line of a file has no newline
+        (b"a\nb\n", [b"a", b"b"]),  # a final newline starts no record
+        (b"\n", [b""]),  # one empty line
+        (b"\n\nx\n", [b"", b"", b"x"]),
+        (b"a\r\nb\r\n", [b"a", b"b"]),  # CRLF
+        (b"a\rb\nc\r\r\n", [b"a\rb", b"c\r"]),  # only one CR before the newline goes
+        ("é\n中\n".encode(), ["é".encode(), "中".encode()]),
+    ],
+)
+def test_split_lines(chunk: bytes, lines: list[bytes]) -> None:
+    block = split_lines(chunk, 7)
+    assert block.raw.to_pylist() == lines
+    assert block.text.to_pylist() == [line.decode() for line in lines]
+    assert block.records.tolist() == list(range(7, 7 + len(lines)))
+
+
+def test_a_line_too_long_for_a_block_fails_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lines_module, "MAX_BLOCK_BYTES", 64)
+    path = tmp_path / "x.log"
+    path.write_bytes(b"short\n" + b"x" * 100 + b"\nshort\n")
+    with pytest.raises(InputFileError) as info:
+        list(iter_line_blocks(path, 1))
+    assert str(path) in str(info.value)
+    assert "xxx" not in str(info.value)

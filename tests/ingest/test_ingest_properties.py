@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deidflow.errors import InputFileError
 from deidflow.ingest import MemoryQuarantine, read_file
+from deidflow.ingest.lines import GZIP_MAGIC
 
 GOOD_LOG = '10.0.0.1 - - [10/Nov/2026:13:55:36 +0800] "GET /a?b=c HTTP/1.1" 200 5 "-" "ua"'
 GOOD_EVENT = json.dumps({"a": {"b": 1}, "geo": "1,2"})
@@ -45,14 +47,29 @@ def _written(lines: list[bytes], suffix: str) -> Iterator[Path]:
         yield path
 
 
+def _reconcile_text(
+    lines: list[bytes], suffix: str, kind: str, batch_size: int
+) -> tuple[list[int], list[int], int] | None:
+    """Reconcile a file of lines; one that opens with gzip magic must fail as a corrupt gzip."""
+    with _written(lines, suffix) as path:
+        if not path.read_bytes().startswith(GZIP_MAGIC):
+            return _reconcile(path, kind, batch_size)
+        with pytest.raises(InputFileError, match="gzip") as info:
+            _reconcile(path, kind, batch_size)
+        assert info.value.path == str(path)
+        return None
+
+
 @_SETTINGS
 @given(
     st.lists(st.just(GOOD_LOG.encode()) | _junk_line | _text_line, max_size=30),
     st.integers(1, 8),
 )
 def test_access_log_reconciles_on_any_lines(lines: list[bytes], batch_size: int) -> None:
-    with _written(lines, ".log") as path:
-        ok, _, read = _reconcile(path, "access_log", batch_size)
+    result = _reconcile_text(lines, ".log", "access_log", batch_size)
+    if result is None:
+        return
+    ok, _, read = result
     assert read == len(lines)
     assert ok == [i + 1 for i, line in enumerate(lines) if line == GOOD_LOG.encode()]
 
@@ -63,8 +80,10 @@ def test_access_log_reconciles_on_any_lines(lines: list[bytes], batch_size: int)
     st.integers(1, 8),
 )
 def test_device_events_reconcile_on_any_lines(lines: list[bytes], batch_size: int) -> None:
-    with _written(lines, ".jsonl") as path:
-        ok, _, read = _reconcile(path, "device_events", batch_size)
+    result = _reconcile_text(lines, ".jsonl", "device_events", batch_size)
+    if result is None:
+        return
+    ok, _, read = result
     assert read == len(lines)
     assert all(i + 1 in ok for i, line in enumerate(lines) if line == GOOD_EVENT.encode())
 

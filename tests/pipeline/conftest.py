@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from deidflow.config import Settings, parse_settings
 from deidflow.pipeline import DayOutcome, run_day
@@ -57,18 +54,3 @@ class SampleRun:
     @property
     def out(self) -> Path:
         return Path(self.settings.output)
-
-
-@pytest.fixture(scope="session")
-def key_env() -> Iterator[None]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DEIDFLOW_KEY", TEST_KEY)
-    yield
-    mp.undo()
-
-
-@pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory, key_env: None) -> SampleRun:
-    run = SampleRun(tmp_path_factory.mktemp("sample"))
-    run.run()
-    return run

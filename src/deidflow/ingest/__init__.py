@@ -19,6 +19,7 @@ from typing import Literal
 
 from deidflow.errors import ConfigError
 from deidflow.ingest._base import FileRead, ReadContext, Reader, ReadStats, conform
+from deidflow.ingest._open import as_location, is_uri
 from deidflow.ingest.access_log import read_access_log
 from deidflow.ingest.device_events import read_device_events
 from deidflow.ingest.form_export import read_form_export
@@ -62,7 +63,8 @@ def read_file(
     """Open one raw file for streaming.
 
     Args:
-        path: the file (plain or gzip; gzip is recognised by its magic bytes).
+        path: the file (plain or gzip; gzip is recognised by its magic bytes): a local path
+            or an object-store URI such as ``s3://bucket/raw/access-0.log``.
         kind: one of ``READERS``.
         batch_size: at most this many records per batch; it also bounds the bytes held in
             memory at once (about ``batch_size * 256`` bytes of input per block).
@@ -81,7 +83,11 @@ def read_file(
         raise ConfigError("kind", f"unknown reader kind `{kind}`", valid=READERS)
     if batch_size < 1:
         raise ConfigError("batch_size", "must be at least 1")
-    path = Path(path)
+    path = as_location(path)
     sink = quarantine if quarantine is not None else MemoryQuarantine()
-    ctx = ReadContext(path=path, label=label or path.as_posix(), batch_size=batch_size, sink=sink)
+    ctx = ReadContext(path=path, label=label or _posix(path), batch_size=batch_size, sink=sink)
     return FileRead(READERS[kind], ctx)
+
+
+def _posix(path: str | Path) -> str:
+    return str(path) if is_uri(path) else Path(path).as_posix()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.ingest._open import Location
 from deidflow.ingest.quarantine import REJECT_SCHEMA, QuarantineSink
 
 
@@ -33,7 +33,7 @@ class ReadStats:
 class ReadContext:
     """Handed to a reader: the file, how it is named in output, batch size and reject sink."""
 
-    path: Path
+    path: Location  # a local Path, or a URI string (``s3://…``)
     label: str
     batch_size: int
     sink: QuarantineSink
@@ -101,8 +101,8 @@ class FileRead:
         return self._ctx.stats
 
     @property
-    def path(self) -> Path:
-        """The file being read."""
+    def path(self) -> Location:
+        """The file being read: a local ``Path`` or a URI string."""
         return self._ctx.path
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:

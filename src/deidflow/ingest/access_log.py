@@ -2,44 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.ingest._base import ReadContext
-from deidflow.ingest.lines import LineBlock, iter_line_blocks
+from deidflow.ingest.lines import LineBlock, cut_spans, find_byte, iter_line_blocks, string_buffers
 
-# One RE2 pattern for every supported layout; optional tails are nested optional groups.
-# Quoted fields accept backslash escapes (Apache writes \" inside a user agent).
-_Q = r'(?:[^"\\]|\\.)*'
-LINE_PATTERN = (
-    r"^(?P<client_ip>\S+) (?P<ident>\S+) (?P<user>\S+) "
-    r"\[(?P<ts>\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4})\] "
-    r'"(?:(?P<method>[A-Za-z]+) (?P<path>[^ "?]*)(?:\?(?P<query>[^ "]*))?'
-    r'(?: (?P<protocol>[^ "]+))?|-)" '
-    r"(?P<status>\d{3}) (?P<bytes>\d{1,18}|-)"
-    rf'(?: "(?P<referrer>{_Q})" "(?P<user_agent>{_Q})"'
-    rf'(?: "(?P<forwarded_for>{_Q})" (?P<request_time>\d{{1,9}}(?:\.\d+)?|-))?)?'
-    r"$"
+_TS = r"\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"
+REQUEST_PATTERN = (
+    r'(?:(?P<method>[A-Za-z]+) (?P<path>[^ "?]*)(?:\?(?P<query>[^ "]*))?'
+    r'(?: (?P<protocol>[^ "]+))?|-)'
 )
-"""Common, combined, or combined + ``"X-Forwarded-For" request_time`` (14 groups: each group
-costs extraction time, ~370k lines/s on one core)."""
-TIME_FORMAT = "%d/%b/%Y:%H:%M:%S %z"
-LOCAL_FORMAT = "%d/%b/%Y:%H:%M:%S"
-STRING_COLUMNS = (
-    "client_ip",
-    "ident",
-    "user",
-    "method",
-    "path",
-    "query",
-    "protocol",
-    "referrer",
-    "user_agent",
-    "forwarded_for",
-)
+"""The quoted request: ``METHOD target[?query][ PROTOCOL]``, or ``-`` (nginx, bad request)."""
+
+
+def _grammar(token: str, quoted: str) -> str:
+    """Build the line grammar: ``token`` for client / ident / user, ``quoted`` inside quotes."""
+    return (
+        rf"^(?P<client_ip>{token}) (?P<ident>{token}) (?P<user>{token}) \[(?P<ts>{_TS})\] "
+        rf'"{REQUEST_PATTERN}" (?P<status>\d{{3}}) (?P<bytes>\d{{1,18}}|-)'
+        rf'(?: "(?P<referrer>{quoted})" "(?P<user_agent>{quoted})"'
+        rf'(?: "(?P<forwarded_for>{quoted})" (?P<request_time>\d{{1,9}}(?:\.\d+)?|-))?)?$'
+    )
+
+
+LINE_PATTERN = _grammar(r"\S+", r'(?:[^"\\]|\\.)*')
+"""Common, combined, or combined + ``"X-Forwarded-For" request_time``; quoted fields accept
+backslash escapes (Apache escapes a quote inside a user agent). Extracting its 14 groups costs
+~3 us per line, so only lines that ``PLAIN_PATTERN`` does not match go through it."""
+PLAIN_PATTERN = _grammar(r'[^\s"]+', r'[^"\\]*')
+"""``LINE_PATTERN`` without quotes in the first three fields or escapes inside quotes. A line it
+matches (checked by the RE2 DFA, no captures) splits at its quotes into the same fields."""
+
+# Quotes in a plain line: 2 in the common layout (request), 6 in combined (+ referrer, user
+# agent), 8 in extended (+ forwarded-for).
+_QUOTES_PER_LAYOUT = (2, 6, 8)
+_LAYOUT_BY_QUOTES = np.array([-1, -1, 0, -1, -1, -1, 1, -1, 2])
+_TS_WIDTH = len("10/Nov/2026:13:55:36 +0800")
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # as strptime's %b writes
+_MONTH_CODES = np.array([int.from_bytes(month.encode(), "big") for month in _MONTHS])
+_MONTH_ORDER = np.argsort(_MONTH_CODES)
+_MONTH_CODES_SORTED = _MONTH_CODES[_MONTH_ORDER]
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 SCHEMA = pa.schema(
     [
         ("_file", pa.string()),
@@ -63,6 +72,30 @@ SCHEMA = pa.schema(
 """Output schema of ``read_access_log`` (docs/architecture.md, "Ingest output")."""
 
 
+@dataclass
+class _Parsed:
+    """Lines of a block that match the grammar, and how to type any subset of them."""
+
+    rows: np.ndarray  # 0-based rows of the block
+    levels: np.ndarray  # layout of each: 0 common, 1 combined, 2 extended
+    ts: pa.Array  # UTC time, null where impossible (31/Feb)
+    typed: Callable[[pa.BooleanArray, int], list[pa.Array]]  # (keep, layout) -> typed columns
+
+    @property
+    def matched(self) -> np.ndarray:
+        """Whether each line parsed completely (its timestamp exists)."""
+        return _to_numpy(self.ts.is_valid())
+
+    def richest(self) -> int:
+        """Return the richest layout among the lines that parsed (0 when none did)."""
+        return int(self.levels[self.matched].max(initial=0))
+
+    def select(self, layout: int) -> tuple[np.ndarray, list[pa.Array]]:
+        """Rows and typed columns of the lines that parsed in ``layout``."""
+        keep = self.matched & (self.levels == layout)
+        return self.rows[keep], self.typed(pa.array(keep), layout)
+
+
 def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Stream an access log as batches in ``SCHEMA``; bad lines go to quarantine.
 
@@ -80,38 +113,125 @@ def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
 
 
 def parse_block(block: LineBlock, ctx: ReadContext, layout: int = 0) -> tuple[pa.RecordBatch, int]:
-    """Parse one block with one ``extract_regex``; quarantine the lines that do not parse.
+    """Parse one block; quarantine the lines that do not parse.
 
     Returns the batch of good lines and the file's layout so far (0 common, 1 combined,
     2 extended).
     """
-    parsed = pc.extract_regex(block.text, LINE_PATTERN)
-    ts = _parse_times(parsed.field("ts"))
-    matched = pc.and_(parsed.is_valid(), ts.is_valid()).fill_null(False)
-    levels = _layouts(block.text, parsed)
-    layout = max(layout, pc.max(pc.if_else(matched, levels, 0)).as_py() or 0)
-    full = pc.and_(matched, pc.equal(levels, layout))
-    good = full.to_numpy(zero_copy_only=False)
-    _quarantine(block, good, matched.to_numpy(zero_copy_only=False), ctx)
-    parsed, ts = parsed.filter(full), ts.filter(full)
-    ctx.accept(len(parsed))
-    columns = ctx.provenance(block.records[good]) + _typed_columns(parsed, ts)
-    return pa.RecordBatch.from_arrays(columns, schema=SCHEMA), layout
+    groups = _parse_lines(block.text)
+    layout = max([layout, *(group.richest() for group in groups)])
+    rows, columns = _merge([group.select(layout) for group in groups])
+    _quarantine(block, rows, np.concatenate([g.rows[g.matched] for g in groups]), ctx)
+    ctx.accept(len(rows))
+    provenance = ctx.provenance(block.records[rows])
+    return pa.RecordBatch.from_arrays(provenance + columns, schema=SCHEMA), layout
 
 
-def _parse_times(stamps: pa.StringArray) -> pa.Array:
-    """Parse each distinct timestamp once (a log has about one per second); bad ones -> null.
+def _parse_lines(text: pa.StringArray) -> list[_Parsed]:
+    """Split plain lines (nearly all) at their quotes; run ``LINE_PATTERN`` on the others."""
+    plain = _to_numpy(pc.match_substring_regex(text, PLAIN_PATTERN).fill_null(False))
+    other = ~plain & _to_numpy(text.is_valid())
+    return [_parse_plain(text, np.flatnonzero(plain)), _parse_regex(text, np.flatnonzero(other))]
 
-    ``strptime`` rolls 31/Feb over to March, so the local part must survive a round trip.
-    """
-    encoded = pc.dictionary_encode(stamps)
-    distinct = encoded.dictionary
-    times = pc.strptime(distinct, format=TIME_FORMAT, unit="us", error_is_null=True)
-    local = pc.utf8_slice_codeunits(distinct, 0, 20)
-    naive = pc.strptime(local, format=LOCAL_FORMAT, unit="s", error_is_null=True)
-    exact = pc.equal(pc.strftime(naive, format=LOCAL_FORMAT), local).fill_null(False)
-    times = pc.if_else(exact, times, pa.scalar(None, times.type))
-    return times.take(encoded.indices)
+
+def _parse_plain(text: pa.StringArray, rows: np.ndarray) -> _Parsed:
+    """Parse lines known to match ``PLAIN_PATTERN`` from the positions of their quotes."""
+    lines = _PlainLines.locate(text, rows)
+    stamp_end = lines.quotes[lines.first] - 2  # ...:36 +0800] "GET
+    ts = _parse_times(lines.cut(stamp_end - _TS_WIDTH, stamp_end))
+    count = np.searchsorted(lines.quotes, lines.stop) - lines.first
+    return _Parsed(rows, _LAYOUT_BY_QUOTES[count], ts, partial(_plain_columns, lines, ts))
+
+
+@dataclass
+class _PlainLines:
+    """Plain lines as byte positions in their block's text buffer."""
+
+    data: pa.Buffer
+    start: np.ndarray  # first byte of each line
+    stop: np.ndarray  # one past its last byte
+    quotes: np.ndarray  # position of every quote in the buffer
+    first: np.ndarray  # index in ``quotes`` of each line's first quote
+
+    @classmethod
+    def locate(cls, text: pa.StringArray, rows: np.ndarray) -> _PlainLines:
+        """Find the plain lines ``rows`` of ``text`` and their quotes."""
+        bounds, data = string_buffers(text)
+        quotes = find_byte(data, '"')
+        start, stop = bounds[rows], bounds[rows + 1]
+        return cls(data, start, stop, quotes, np.searchsorted(quotes, start))
+
+    def select(self, keep: np.ndarray, layout: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Kept lines (all in ``layout``): starts, stops, and their quotes as a matrix."""
+        quotes = self.quotes[self.first[keep, None] + np.arange(_QUOTES_PER_LAYOUT[layout])]
+        return self.start[keep], self.stop[keep], quotes
+
+    def cut(self, start: np.ndarray, stop: np.ndarray) -> pa.StringArray:
+        """Bytes ``start[i]:stop[i]`` of the buffer as strings."""
+        return cut_spans(self.data, start, stop)
+
+    def field(self, start: np.ndarray, stop: np.ndarray) -> pa.StringArray:
+        """Cut a field, with ``-`` and empty values as null."""
+        return _dash_to_null(self.cut(start, stop))
+
+
+def _plain_columns(
+    lines: _PlainLines, ts: pa.Array, keep: pa.BooleanArray, layout: int
+) -> list[pa.Array]:
+    """Typed columns in ``SCHEMA`` order of the kept plain lines, all in ``layout``."""
+    start, stop, quote = lines.select(_to_numpy(keep), layout)
+    spaces = find_byte(lines.data, " ")
+    space = spaces[np.searchsorted(spaces, start)[:, None] + np.arange(3)]  # client ident user [
+    field, nulls = lines.field, pa.nulls(len(start), pa.string())
+
+    def quoted(k: int) -> pa.Array:  # between quotes k and k + 1, if the layout has them
+        return field(quote[:, k] + 1, quote[:, k + 1]) if k + 1 < quote.shape[1] else nulls
+
+    size = field(quote[:, 1] + 6, quote[:, 2] - 1 if layout else stop)  # "GET /" 200 2326 "-"
+    time = field(quote[:, -1] + 2, stop) if layout == 2 else nulls  # "x-forwarded-for" 0.125
+    return [
+        field(start, space[:, 0]),
+        field(space[:, 0] + 1, space[:, 1]),
+        field(space[:, 1] + 1, space[:, 2]),
+        ts.filter(keep),
+        *_request_fields(lines, spaces, quote[:, 0] + 1, quote[:, 1]),
+        pc.cast(lines.cut(quote[:, 1] + 2, quote[:, 1] + 5), pa.int32()),
+        pc.cast(size, pa.int64()),
+        quoted(2),
+        quoted(4),
+        quoted(6),
+        pc.cast(time, pa.float64()),
+    ]
+
+
+def _request_fields(
+    lines: _PlainLines, spaces: np.ndarray, start: np.ndarray, stop: np.ndarray
+) -> list[pa.Array]:
+    """Cut method, path, query and protocol from plain requests (``-``: all null)."""
+    first = np.searchsorted(spaces, start)
+    method_end = np.minimum(spaces[first], stop)  # a request without spaces is ``-``
+    target_start = np.minimum(method_end + 1, stop)
+    target_end = np.minimum(spaces[np.minimum(first + 1, len(spaces) - 1)], stop)
+    marks = find_byte(lines.data, "?")
+    mark = marks[np.searchsorted(marks, target_start)]
+    path_end = np.minimum(mark, target_end)  # the query starts after the first ``?``
+    return [
+        lines.field(start, method_end),
+        lines.field(target_start, path_end),
+        lines.field(np.minimum(path_end + 1, target_end), target_end),
+        lines.field(np.minimum(target_end + 1, stop), stop),
+    ]
+
+
+def _parse_regex(text: pa.StringArray, rows: np.ndarray) -> _Parsed:
+    """Parse lines with ``LINE_PATTERN`` (escaped quotes, odd clients, bad lines)."""
+    lines = text.take(pa.array(rows, pa.int64()))
+    fields = pc.extract_regex(lines, LINE_PATTERN)
+    found = pa.array(np.flatnonzero(_to_numpy(fields.is_valid())))
+    lines, fields = lines.take(found), fields.take(found)
+    ts = _parse_times(fields.field("ts"))
+    levels = _to_numpy(_layouts(lines, fields))
+    return _Parsed(rows[_to_numpy(found)], levels, ts, partial(_regex_columns, fields, ts))
 
 
 def _layouts(text: pa.StringArray, parsed: pa.StructArray) -> pa.Array:
@@ -121,47 +241,123 @@ def _layouts(text: pa.StringArray, parsed: pa.StructArray) -> pa.Array:
     return pc.if_else(extended, 2, pc.if_else(combined, 1, 0)).fill_null(0)
 
 
-def _typed_columns(parsed: pa.StructArray, ts: pa.Array) -> list[pa.Array]:
-    """Type the parsed fields in ``SCHEMA`` order (``-`` and absent groups become null)."""
-    text = {name: _dash_to_null(parsed.field(name)) for name in STRING_COLUMNS}
-    return [
-        text["client_ip"],
-        text["ident"],
-        text["user"],
-        ts,
-        text["method"],
-        text["path"],
-        text["query"],
-        text["protocol"],
-        pc.cast(_dash_to_null(parsed.field("status")), pa.int32()),
-        pc.cast(_dash_to_null(parsed.field("bytes")), pa.int64()),
-        text["referrer"],
-        text["user_agent"],
-        text["forwarded_for"],
-        pc.cast(_dash_to_null(parsed.field("request_time")), pa.float64()),
+def _regex_columns(
+    parsed: pa.StructArray, ts: pa.Array, keep: pa.BooleanArray, layout: int
+) -> list[pa.Array]:
+    """Type the kept ``LINE_PATTERN`` fields in ``SCHEMA`` order (``-`` and absent -> null)."""
+    del layout  # a group left empty by the layout is already empty
+    parsed = parsed.filter(keep)
+    columns = {name: _dash_to_null(parsed.field(name)) for name in parsed.type.names}
+    columns["ts"] = ts.filter(keep)
+    return [pc.cast(columns[field.name], field.type) for field in list(SCHEMA)[2:]]
+
+
+def _merge(parts: list[tuple[np.ndarray, list[pa.Array]]]) -> tuple[np.ndarray, list[pa.Array]]:
+    """Concatenate the row groups' columns back into block order."""
+    filled = [part for part in parts if len(part[0])] or parts[:1]
+    if len(filled) == 1:
+        return filled[0]
+    rows = np.concatenate([part[0] for part in filled])
+    order = pa.array(np.argsort(rows, kind="stable"))
+    columns = [
+        pa.concat_arrays(list(group)).take(order)
+        for group in zip(*(p[1] for p in filled), strict=True)
     ]
+    return rows[_to_numpy(order)], columns
+
+
+def _parse_times(stamps: pa.StringArray) -> pa.Array:
+    """Parse each distinct ``10/Nov/2026:13:55:36 +0800`` once (a log has ~one per second).
+
+    Impossible local times (31/Feb, 24:00, second 60) and month names other than strptime's
+    ``%b`` spelling are null; offsets are ``[+-]hhmm`` with minutes below 60.
+    """
+    encoded = pc.dictionary_encode(stamps)
+    return _epoch_times(encoded.dictionary).take(encoded.indices)
+
+
+def _epoch_times(stamps: pa.StringArray) -> pa.Array:
+    """Vectorised parse of fixed-width timestamps; anything malformed becomes null."""
+    chars, valid = _char_matrix(stamps, _TS_WIDTH)
+    digits = chars.astype(np.int64) - ord("0")
+
+    def number(start: int, stop: int) -> np.ndarray:
+        return digits[:, start:stop] @ 10 ** np.arange(stop - start - 1, -1, -1)
+
+    day, year, minute, second = number(0, 2), number(7, 11), number(15, 17), number(18, 20)
+    month, hour, offset_minutes = _month_numbers(chars[:, 3:6]), number(12, 14), number(24, 26)
+    valid &= (month > 0) & (day >= 1) & (day <= _days_in_month(year, month))
+    valid &= (hour < 24) & (minute < 60) & (second < 60) & (offset_minutes < 60)
+    sign = np.where(chars[:, 21] == ord("-"), -1, 1)
+    offset = sign * (number(22, 24) * 3600 + offset_minutes * 60)
+    local = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    micros = (local - offset) * 1_000_000
+    return pa.array(micros, pa.timestamp("us", tz="UTC"), mask=~valid)
+
+
+def _char_matrix(strings: pa.StringArray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return each string's first ``width`` bytes as a matrix row, and which are that long."""
+    offsets, data_buffer = string_buffers(strings)
+    data = np.concatenate([np.frombuffer(data_buffer, np.uint8), np.zeros(width, np.uint8)])
+    chars = data[offsets[:-1, None] + np.arange(width)]
+    return chars, (np.diff(offsets) == width) & _to_numpy(strings.is_valid())
+
+
+def _month_numbers(names: np.ndarray) -> np.ndarray:
+    """1-12 for each row of three bytes that spells a month as ``%b`` writes it, else 0."""
+    codes = names.astype(np.int64) @ np.array([1 << 16, 1 << 8, 1])
+    found = np.searchsorted(_MONTH_CODES_SORTED, codes).clip(0, 11)
+    return np.where(_MONTH_CODES_SORTED[found] == codes, _MONTH_ORDER[found] + 1, 0)
+
+
+def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Length of each month in the proleptic Gregorian calendar (0 for month 0)."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return _MONTH_DAYS[month] + (leap & (month == 2))
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 (H. Hinnant's ``days_from_civil``, valid for any year >= 0)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
 
 
 def _dash_to_null(values: pa.Array) -> pa.Array:
-    """Null for ``-`` and for the empty string an optional group leaves when it did not match."""
+    """Null for ``-`` and for the empty string an optional group leaves when it did not match.
+
+    Only a validity bitmap is built; the values stay where they are.
+    """
     missing = pc.or_(pc.equal(values, "-"), pc.equal(values, ""))
-    return pc.if_else(missing, pa.scalar(None, values.type), values)
+    present = pc.invert(missing.fill_null(True))
+    if values.offset or present.offset:  # bitmaps would not line up
+        return pc.if_else(missing, pa.scalar(None, values.type), values)
+    buffers = [present.buffers()[1], *values.buffers()[1:]]
+    return pa.Array.from_buffers(values.type, len(values), buffers)
 
 
-def _quarantine(block: LineBlock, good: np.ndarray, matched: np.ndarray, ctx: ReadContext) -> None:
-    """Send every line not in ``good`` to quarantine with its reason."""
+def _to_numpy(mask: pa.Array) -> np.ndarray:
+    """Convert a boolean or integer Arrow array without nulls to NumPy."""
+    return mask.to_numpy(zero_copy_only=False)
+
+
+def _quarantine(
+    block: LineBlock, good_rows: np.ndarray, matched_rows: np.ndarray, ctx: ReadContext
+) -> None:
+    """Send every line not in ``good_rows`` to quarantine with its reason."""
+    good = np.zeros(len(block), dtype=bool)
+    good[good_rows] = True
     bad = np.flatnonzero(~good)
     if len(bad) == 0:
         return
+    matched = np.zeros(len(block), dtype=bool)
+    matched[matched_rows] = True
     indices = pa.array(bad)
     text = block.text.take(indices)
-    reasons = pc.if_else(
-        text.is_null(),
-        "bad_encoding",
-        pc.if_else(
-            pa.array(matched[bad]),
-            "truncated",
-            pc.if_else(pc.equal(pc.utf8_length(text), 0), "empty", "unparsable"),
-        ),
-    )
+    short = pc.if_else(pc.equal(pc.utf8_length(text), 0), "empty", "unparsable")
+    reasons = pc.if_else(pa.array(matched[bad]), "truncated", short)
+    reasons = pc.if_else(text.is_null(), "bad_encoding", reasons)
     ctx.reject(block.records[bad], reasons.to_pylist(), block.raw.take(indices))

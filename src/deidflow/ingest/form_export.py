@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from deidflow.errors import InputFileError
 from deidflow.ingest._base import ReadContext, Reader
+from deidflow.ingest._open import Location
 from deidflow.ingest.forms_csv import read_csv_form
 from deidflow.ingest.forms_json import read_json_form, read_jsonl_form
 from deidflow.ingest.forms_xlsx import read_xlsx_form
@@ -25,9 +26,9 @@ FORM_READERS: dict[str, Reader] = {
 """Form reader per file suffix (a trailing ``.gz`` is ignored: gzip is detected by content)."""
 
 
-def form_suffix(path: Path) -> str:
+def form_suffix(path: Location) -> str:
     """Return the suffix that names the format, e.g. ``.csv`` for ``forms.csv.gz``."""
-    suffixes = [s.lower() for s in path.suffixes]
+    suffixes = [s.lower() for s in Path(path).suffixes]  # URIs too: the name counts
     if suffixes and suffixes[-1] == ".gz":
         suffixes.pop()
     return suffixes[-1] if suffixes else ""

@@ -13,6 +13,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from deidflow.errors import InputFileError
 from deidflow.ingest._base import ReadContext
+from deidflow.ingest._open import open_seekable
 from deidflow.ingest.form_table import RowBuffer, cell_text, form_schema
 from deidflow.ingest.lines import os_error
 
@@ -28,7 +29,8 @@ def read_xlsx_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         InputFileError: the file is not a readable XLSX workbook.
     """
     try:
-        workbook = load_workbook(ctx.path, read_only=True, data_only=True)
+        # an object-store workbook is read into memory: openpyxl seeks around the zip
+        workbook = load_workbook(open_seekable(ctx.path), read_only=True, data_only=True)
     except OSError as exc:
         raise os_error(ctx.path, exc) from exc
     # openpyxl raises many types on malformed input (zip, XML, value errors) and their messages

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 import uuid
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
+
+from deidflow.ingest._open import Location, is_uri, resolve
 
 REJECT_SCHEMA = pa.schema(
     [
@@ -50,11 +54,16 @@ class QuarantineWriter:
     One writer owns one Parquet file with a unique name, so several writers (processes, files
     read in parallel) can share a partition. The file is created on the first reject only, and
     finished by ``close()`` or leaving the ``with`` block. Raw bytes are written, never logged.
+    ``root`` may be a local path or an object-store URI (``s3://bucket/quarantine``); then
+    ``directory`` and ``path`` are URI strings.
     """
 
-    def __init__(self, root: str | Path, source: str, date: str) -> None:
-        self.directory = Path(root) / source / date
-        self.path = self.directory / f"rejects-{uuid.uuid4().hex[:12]}.parquet"
+    def __init__(self, root: Location, source: str, date: str) -> None:
+        self.directory = quarantine_dir(root, source, date)
+        name = f"rejects-{uuid.uuid4().hex[:12]}.parquet"
+        self.path = (
+            f"{self.directory}/{name}" if is_uri(self.directory) else Path(self.directory) / name
+        )
         self.rows = 0
         self._writer: pq.ParquetWriter | None = None
 
@@ -63,8 +72,9 @@ class QuarantineWriter:
         if rejects.num_rows == 0:
             return
         if self._writer is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.path, REJECT_SCHEMA)
+            fs, path = resolve(self.path)
+            fs.create_dir(posixpath.dirname(path), recursive=True)
+            self._writer = pq.ParquetWriter(path, REJECT_SCHEMA, filesystem=fs)
         self._writer.write_batch(rejects)
         self.rows += rejects.num_rows
 
@@ -84,3 +94,17 @@ class QuarantineWriter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def quarantine_dir(root: Location, source: str, date: str) -> Location:
+    """Return ``root/<source>/<date>``, the quarantine partition of a source-day."""
+    if is_uri(root):
+        return f"{str(root).rstrip('/')}/{source}/{date}"
+    return Path(root) / source / date
+
+
+def clear_quarantine(root: Location, source: str, date: str) -> None:
+    """Delete a source-day's rejects (local folder or object prefix), so a re-run replaces them."""
+    fs, path = resolve(quarantine_dir(root, source, date))
+    if fs.get_file_info(path).type == pafs.FileType.Directory:
+        fs.delete_dir(path)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 import pyarrow as pa
 
+from deidflow.ingest.quarantine import clear_quarantine
 from deidflow.pipeline.inputs import expand_inputs
 from deidflow.pipeline.internal import InternalResult, run_internal
 from deidflow.pipeline.job import Job
@@ -47,9 +46,7 @@ class DayOutcome:
 
 def _reset_quarantine(job: Job) -> None:
     """Re-running a day replaces its rejects instead of adding a second copy."""
-    folder = Path(job.settings.quarantine) / job.source / job.day.isoformat()
-    if "://" not in job.settings.quarantine and folder.is_dir():
-        shutil.rmtree(folder)
+    clear_quarantine(job.settings.quarantine, job.source, job.day.isoformat())
 
 
 def partners_for(job: Job) -> list[str]:

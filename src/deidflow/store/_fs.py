@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import pyarrow.fs as pafs
 
+from deidflow.ingest import _open
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 # The kernel or filesystem does not know RENAME_EXCHANGE: fall back to two renames.
@@ -19,10 +21,7 @@ _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 def resolve(location: str) -> tuple[pafs.FileSystem, str]:
     """Return the filesystem and the path inside it for a local path or a URI (``s3://…``)."""
-    if "://" in location:
-        fs, path = pafs.FileSystem.from_uri(location)
-        return fs, path.rstrip("/")
-    return pafs.LocalFileSystem(), os.path.abspath(location)
+    return _open.resolve(location)
 
 
 def is_local(fs: pafs.FileSystem) -> bool:

@@ -7,6 +7,10 @@ The swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere it is two ren
 (final → ``.dt=D.tmp-<uuid>/old``, ``new`` → final), and :func:`recover_partitions` puts an
 orphaned ``old`` back when a crash fell between them. Readers therefore see the old partition
 or the new one, never a mix, and never neither once recovery ran.
+
+Object stores cannot rename a directory: there the staged files are published by copy
+(see :mod:`deidflow.store.object_commit` and docs/s3.md), and recovery rolls an interrupted
+commit forward or back.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import uuid
 
 import pyarrow.fs as pafs
 
-from deidflow.store import _fs
+from deidflow.store import _fs, object_commit
 
 LOG = logging.getLogger(__name__)
 
@@ -92,6 +96,9 @@ def recover_partitions(root: str) -> int:
 
 
 def _recover_one(fs: pafs.FileSystem, staging: str, final: str) -> None:
+    if not _fs.is_local(fs):
+        object_commit.recover(fs, staging, final)
+        return
     old = posixpath.join(staging, OLD)
     if not _fs.exists(fs, final) and _fs.is_dir(fs, old):
         fs.move(old, final)

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from deidflow.errors import DeidflowError
-from deidflow.store import _fs, commit
+from deidflow.store import _fs, commit, object_commit
 
 DEFAULT_ROWS_PER_FILE = 1_000_000
 DEFAULT_ROW_GROUP_ROWS = 128 * 1024
@@ -42,7 +42,9 @@ class PartitionWriter:
     rows each (the last may hold fewer) and row groups of ``row_group_rows`` rows, whatever the
     sizes of the incoming batches: the same rows give byte-identical files. Nothing run-specific
     (time, run id) goes into the files. On an exception inside the ``with`` block nothing is
-    swapped and the staging directory is removed.
+    swapped and the staging directory is removed. On an object store (``s3://…``) the files are
+    named ``part-00000-<sha256[:16]>.parquet`` after their content and published by copy
+    (:mod:`deidflow.store.object_commit`), since a directory cannot be renamed there.
 
     Example::
 
@@ -85,6 +87,8 @@ class PartitionWriter:
         self._buffered = 0
         self._file_rows = 0
         self._names: list[str] = []
+        self._sink: object_commit.HashingSink | None = None
+        self._published: dict[str, str] = {}  # staged name -> content-named (object stores)
         self._rows = 0
         self.result: PartitionResult | None = None
 
@@ -108,8 +112,9 @@ class PartitionWriter:
         except BaseException:
             self._abort()
             raise
-        commit.swap_into_place(self.fs, self._staging, self._final, self.durable)
-        files = [f"{self.partition.rstrip('/')}/{name}" for name in self._names]
+        self._commit()
+        names = [self._published.get(name, name) for name in self._names]
+        files = [f"{self.partition.rstrip('/')}/{name}" for name in names]
         self.result = PartitionResult(self.partition, files, self._rows)
 
     def write_table(self, table: pa.Table) -> None:
@@ -168,13 +173,31 @@ class PartitionWriter:
     def _open_file(self) -> None:
         name = f"part-{len(self._names):05d}.parquet"
         path = posixpath.join(self._staging, commit.NEW, name)
-        self._writer = pq.ParquetWriter(path, self.schema, filesystem=self.fs, compression="zstd")
+        if _fs.is_local(self.fs):
+            self._writer = pq.ParquetWriter(
+                path, self.schema, filesystem=self.fs, compression="zstd"
+            )
+        else:
+            self._sink = object_commit.HashingSink(self.fs.open_output_stream(path))
+            self._writer = pq.ParquetWriter(self._sink, self.schema, compression="zstd")
         self._names.append(name)
 
     def _close_file(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        self._writer, self._file_rows = None, 0
+        if self._sink is not None:
+            self._sink.close()
+            name = self._names[-1]
+            self._published[name] = object_commit.published_name(name, self._sink.hexdigest())
+        self._writer, self._sink, self._file_rows = None, None, 0
+
+    def _commit(self) -> None:
+        if _fs.is_local(self.fs):
+            commit.swap_into_place(self.fs, self._staging, self._final, self.durable)
+            return
+        new = posixpath.join(self._staging, commit.NEW)
+        staged = {posixpath.join(new, n): published for n, published in self._published.items()}
+        object_commit.publish(self.fs, self._staging, self._final, staged)
 
     def _finish_files(self) -> None:
         if self.schema is None:
