@@ -138,3 +138,20 @@ def test_an_unreadable_file_fails_alone(tmp_path: Path, key_env: None) -> None:
     assert m.records_out > 0 and m.records_in == m.records_out + m.records_quarantined
     assert [i.path.endswith("access-0.log") for i in m.inputs] == [True]
     assert any("access-1.log.gz" in w for w in m.warnings)
+
+
+def test_a_column_empty_in_the_first_file_is_classified_by_its_later_values(
+    tmp_path: Path, key_env: None
+) -> None:
+    folder = tmp_path / "raw" / "app_events" / DAY.isoformat()
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text('{"event": "open", "x7": null}\n' * 3, encoding="utf-8")
+    lines = [f'{{"event": "open", "x7": "user{i}@example.org"}}\n' for i in range(20)]
+    (folder / "b.jsonl").write_text("".join(lines), encoding="utf-8")
+    settings = make_settings(tmp_path, tmp_path / "raw", {})
+    (job,) = make_jobs(settings, [DAY], "app_events")
+    outcome = run_source_day(job)
+    decided = {row.column: row for row in outcome.manifest.classification}
+    assert decided["x7"].entity == "EMAIL_ADDRESS" and decided["x7"].role == "direct"
+    table = ds.dataset(tmp_path / "out" / "internal" / "app_events").to_table()
+    assert not {v for v in table["x7"].to_pylist() if v and "@" in v}

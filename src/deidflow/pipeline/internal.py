@@ -41,18 +41,34 @@ class InternalResult:
 
 
 class _DayTransformer:
-    """Classifies columns the first time they appear and transforms batches with one engine."""
+    """Classifies columns once per day, the first time they hold values, with one engine.
+
+    A column seen only as nulls so far is classified provisionally (by its name) and decided
+    for good in the first batch where it has values: an empty column says nothing about what
+    it holds, and nulls transform to nulls whatever the decision.
+    """
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.classification = Classification([])
+        self.provisional: set[str] = set()
         self.engine: Engine | None = None
 
+    def _to_decide(self, batch: pa.RecordBatch) -> list[str]:
+        return [
+            name
+            for name in batch.schema.names
+            if name not in self.classification
+            or (name in self.provisional and batch.column(name).null_count < batch.num_rows)
+        ]
+
     def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Counter[str]]:
-        new = [name for name in batch.schema.names if name not in self.classification]
-        if new or self.engine is None:
-            found = classify_columns(batch.select(new)) if new else Classification([])
-            self.classification = self.classification.merged(found)
+        names = self._to_decide(batch)
+        if names or self.engine is None:
+            found = classify_columns(batch.select(names)) if names else Classification([])
+            empty = {n for n in names if batch.column(n).null_count == batch.num_rows}
+            self.provisional = (self.provisional - set(names)) | empty
+            self.classification = found.merged(self.classification)
             plans = resolve_plan(
                 self.job.policy, self.job.source, "internal", self.classification.to_table()
             )
