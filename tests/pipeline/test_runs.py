@@ -153,5 +153,7 @@ def test_a_column_empty_in_the_first_file_is_classified_by_its_later_values(
     outcome = run_source_day(job)
     decided = {row.column: row for row in outcome.manifest.classification}
     assert decided["x7"].entity == "EMAIL_ADDRESS" and decided["x7"].role == "direct"
+    # a column the policy does not name is reported with how the defaults handled it
+    assert any("`x7`" in w and "pseudonymize" in w for w in outcome.manifest.warnings)
     table = ds.dataset(tmp_path / "out" / "internal" / "app_events").to_table()
     assert not {v for v in table["x7"].to_pylist() if v and "@" in v}

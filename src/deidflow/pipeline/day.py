@@ -107,6 +107,8 @@ def _warnings(internal: InternalResult, partners: list[PartnerResult], inputs: i
     warnings = [f"input file failed: {message}" for message in internal.failed_files.values()]
     if not inputs:
         warnings.append("no input files matched the source path for this day")
+    for column, treatment in sorted(internal.unnamed.items()):
+        warnings.append(f"column `{column}` is not named by the policy: {treatment}")
     for reason, count in sorted(internal.quarantine_reasons.items()):
         warnings.append(f"{count} record(s) quarantined: {reason}")
     for result in partners:

@@ -37,6 +37,7 @@ class InternalResult:
     quarantine_reasons: Counter[str] = field(default_factory=Counter)
     failed_files: dict[str, str] = field(default_factory=dict)
     classification: Classification = field(default_factory=lambda: Classification([]))
+    unnamed: dict[str, str] = field(default_factory=dict)  # column → how the defaults treat it
     partition: PartitionResult | None = None
 
 
@@ -119,6 +120,16 @@ def _read_one(
     result.quarantine_reasons.update(stats.reasons)
 
 
+def _unnamed_columns(job: Job, classification: Classification) -> dict[str, str]:
+    """Columns no policy rule names: handled by entity / role defaults, reported (policy 3.1)."""
+    plans = resolve_plan(job.policy, job.source, "internal", classification.to_table())
+    return {
+        p.column: f"{p.role or '-'}/{p.entity or '-'} → {p.transform} ({p.reason})"
+        for p in plans
+        if p.reason not in ("column override", "provenance")
+    }
+
+
 def run_internal(job: Job, inputs: list[str]) -> InternalResult:
     """Build the internal-tier partition of one source and day from its raw input files."""
     result = InternalResult()
@@ -128,6 +139,7 @@ def run_internal(job: Job, inputs: list[str]) -> InternalResult:
         for path in inputs:
             _read_one(job, path, transform, spool, result)
         result.classification = transform.classification
+        result.unnamed = _unnamed_columns(job, transform.classification)
         schema = spool.schema()
         if schema is None:  # no input, or every record quarantined: nothing to publish
             return result
