@@ -126,3 +126,31 @@ def test_k_below_target_recounted() -> None:
 def test_missing_quasi_identifier_is_a_finding() -> None:
     result = run(clean_table().drop_columns(["geo"]), allowed_columns=None)
     assert [(f.check, f.column) for f in result.findings] == [("quasi_identifier_missing", "geo")]
+
+
+def test_identifier_kept_raw_is_flagged_only_when_passed_through() -> None:
+    from deidflow.privacy.gate import identifiers_kept_raw
+
+    def field(name: str, transform: str) -> pa.Field:
+        return pa.field(name, pa.string(), metadata={"deidflow.transform": transform})
+
+    schema = pa.schema(
+        [
+            field("birth_date", "keep"),
+            field("contact_name", "keep"),
+            field("birth_year", "date_generalize"),
+            field("country", "keep"),
+        ]
+    )
+    table = pa.table(
+        [
+            ["1990-05-17", "1984-11-02", "2001-01-30"],
+            ["Amber Garrison", "张伟", "Karl Bonbach"],
+            ["1990", "1984", "2001"],
+            ["中国", "中国", "Deutschland"],
+        ],
+        schema=schema,
+    )
+    found = {(f.column, f.entity, f.count) for f in identifiers_kept_raw(table)}
+    assert found == {("birth_date", "DATE_OF_BIRTH", 3), ("contact_name", "PERSON", 3)}
+    assert "Amber" not in repr(identifiers_kept_raw(table))

@@ -32,7 +32,8 @@ _DIRECT: tuple[tuple[str, Entity], ...] = (
     (r"birth|^dob$|出生|geburt", Entity.DATE_OF_BIRTH),
     (r"company|organi[sz]ation|^org$|employer|firma|公司|单位", Entity.ORGANIZATION),
     (
-        r"^name$|full_?name|first_?name|last_?name|surname|姓名|联系人|^vorname$|nachname",
+        r"^name$|(?:contact|customer|client|sender|full|first|last|given|display|real|nick)_?name"
+        r"|surname|姓名|联系人|^vorname$|nachname",
         Entity.PERSON,
     ),
 )

@@ -16,6 +16,10 @@ Checks, each reported as `Finding(check, column, count, entity)` — never a val
 * `k_below_target`: the smallest class over the quasi-identifiers, recounted with a plain
   `Table.group_by`, is below the target (`quasi_identifier_missing` if a QI column is absent).
 * `column_not_allowed`: a column outside `allowed_columns`.
+* `identifier_kept_raw`: a column the policy passed through unchanged (`keep`) that the
+  classifier, by name and values, calls a direct identifier no validator can confirm value by
+  value — a name, a company, a full birth date, a cell id (e.g. a quasi-identifier such as the
+  birth date left raw by a broken policy).
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ def check_release(
     """
     findings = _disallowed_columns(table, allowed_columns)
     findings += _k_findings(table, k_target, quasi_identifiers)
+    findings += identifiers_kept_raw(table)
     for name in _scannable(table):
         values = distinct_strings(table.column(name))
         findings += personal_values(table, name, values)
@@ -95,6 +100,23 @@ def check_release(
     for name in _text_columns(table, text_columns):
         findings += personal_spans(table, name, find_spans)
     return GateResult(findings)
+
+
+def identifiers_kept_raw(table: pa.Table) -> list[Finding]:
+    """Flag `keep` columns the classifier calls direct identifiers without a value validator."""
+    from deidflow.detect.classify import classify_column
+
+    findings = []
+    for field_ in table.schema:
+        if (field_.metadata or {}).get(b"deidflow.transform") != b"keep":
+            continue
+        column = table.column(field_.name)
+        decided = classify_column(field_.name, column)
+        if decided.role.value == "direct" and decided.entity not in VALIDATORS:
+            count = len(column) - column.null_count
+            entity = decided.entity.value if decided.entity else None
+            findings.append(Finding("identifier_kept_raw", field_.name, count, entity))
+    return findings
 
 
 def _disallowed_columns(table: pa.Table, allowed: set[str] | None) -> list[Finding]:
