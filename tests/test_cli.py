@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,19 @@ def test_policy_show_prints_the_effective_table(tmp_path: Path) -> None:
 def test_policy_show_unknown_tier(tmp_path: Path) -> None:
     result = _cli("policy", "show", "--source", "forms", "--tier", "public", cwd=tmp_path)
     assert result.returncode == 2 and "`tier`" in result.stderr and "partner" in result.stderr
+
+
+def test_run_on_the_sample_with_prefects_temporary_server(tmp_path: Path) -> None:
+    import shutil
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    shutil.copytree(samples, tmp_path / "raw")
+    config = GOOD + "partners:\n  acme: {k: 2}\n"
+    (tmp_path / "deidflow.yaml").write_text(config, encoding="utf-8")
+    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (
+        re.search(r"^web_logs +2026-11-01 +300 ", result.stdout, re.M) and "acme=" in result.stdout
+    )
+    report = (tmp_path / "out" / "_reports" / "latest.md").read_text(encoding="utf-8")
+    assert "Partner releases" in report and "| web_logs | 2026-11-01 | acme | yes |" in report

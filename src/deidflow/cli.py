@@ -75,12 +75,20 @@ def _prepare(config: Path, source: str | None) -> None:
     make_jobs(settings, [], source)  # loads and validates the policy and the key
 
 
-def _print_results(results: list[dict[str, object]]) -> None:
-    from deidflow.report.summary import render_text
+def _print_results(results: list[dict[str, object]], config: Path) -> None:
+    """Print the counts and save the full markdown report beside the outputs."""
+    from deidflow.config import load_settings
+    from deidflow.report.summary import render_markdown, render_text
     from deidflow.store.manifest import Manifest
 
     manifests = [Manifest.model_validate(r["manifest"]) for r in results]
     typer.echo(render_text(manifests))
+    output = load_settings(config).output
+    if "://" not in output:
+        report = Path(output) / "_reports" / "latest.md"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(render_markdown(manifests), encoding="utf-8")
+        typer.echo(f"run report: {report} (also a Prefect artifact)")
 
 
 @app.command()
@@ -94,7 +102,7 @@ def run(
     from flows.daily import daily_flow_for
 
     results = daily_flow_for(str(config))(config=str(config), day=day, source=source)
-    _print_results(results)
+    _print_results(results, config)
 
 
 @app.command()
@@ -115,7 +123,7 @@ def backfill(
     except ValidationError as exc:
         raise typer.BadParameter(exc.errors()[0]["msg"], param_hint="--start/--end") from None
     results = backfill_flow_for(str(config))(dates=dates, config=str(config), source=source)
-    _print_results(results)
+    _print_results(results, config)
 
 
 @policy_app.command("show")
