@@ -100,19 +100,24 @@ def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
 def candidate_rows(
     strings: pa.Array, entities: Sequence[Entity]
 ) -> tuple[np.ndarray, list[list[str]]]:
-    """Return the rows that can hold any of `entities`, and for each the entities it can hold."""
+    """Return the rows that can hold any of `entities`, and for each the entities it can hold.
+
+    One RE2 pass per prefilter: an alternation of them all can exceed RE2's DFA budget (the
+    phone gates' counted repetitions) and fall back to a much slower engine.
+    """
     prefilters = {e: prefilter_for(e) for e in entities if e in RECOGNIZERS}
-    if len(prefilters) < len(entities):  # an entity without a prefilter must see every row
-        rows = np.arange(len(strings), dtype=np.int64)
-        rows = rows[np.asarray(pc.is_valid(strings))]
-    else:
-        rows = _matching_rows(strings, "|".join(f"(?:{p})" for p in prefilters.values()))
-    subset = strings.take(rows)
-    masks = {e.value: _regex_mask(subset, p) for e, p in prefilters.items()}
     always = [e.value for e in entities if e not in prefilters]
+    masks = {e.value: _regex_mask(strings, p) for e, p in prefilters.items()}
+    if always:  # an entity without a prefilter must see every row
+        selected = np.asarray(pc.is_valid(strings), dtype=bool)
+    else:
+        selected = np.zeros(len(strings), dtype=bool)
+        for mask in masks.values():
+            selected |= mask
+    rows = np.flatnonzero(selected).astype(np.int64)
     if not masks:
         return rows, [list(always) for _ in range(len(rows))]
-    names, matrix = list(masks), np.column_stack(list(masks.values()))
+    names, matrix = list(masks), np.column_stack(list(masks.values()))[rows]
     per_row = [[names[j] for j in np.flatnonzero(hit)] + always for hit in matrix]
     return rows, per_row
 
@@ -177,7 +182,3 @@ def _as_strings(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _regex_mask(strings: pa.Array, regex: str) -> np.ndarray:
     mask = pc.fill_null(pc.match_substring_regex(strings, regex), False)
     return np.asarray(mask, dtype=bool)
-
-
-def _matching_rows(strings: pa.Array, regex: str) -> np.ndarray:
-    return np.flatnonzero(_regex_mask(strings, regex)).astype(np.int64)

@@ -33,18 +33,34 @@ def region_gate(region: str, primary: bool) -> re.Pattern[str]:
     matcher, are left to the primary one). Other trunk-zero regions need a run starting with
     `0`, matching `PhoneRecognizer`'s rule that their national numbers carry the prefix.
     """
+    return re.compile(_gate(region, primary, r"(?<!\d)", r"(?!\d)", r"\d"))
+
+
+def gates_prefilter(regions: tuple[str, ...]) -> str:
+    """Return an RE2 regex a raw text matches iff one of the `regions` gates could pass on it.
+
+    The gates run on the text with percent escapes decoded; a text without a `%2x` escape of a
+    separator decodes to itself, so it is exact there, and every text with one is selected.
+    Look-arounds become consumed non-digits (RE2 has none): same verdict for a substring test.
+    """
+    gates = [
+        _gate(region, i == 0, r"(?:^|[^\p{Nd}])", r"(?:[^\p{Nd}]|$)", r"\p{Nd}")
+        for i, region in enumerate(regions)
+    ]
+    return "|".join(["%2[0BbDdEeFf89]", *gates])
+
+
+def _gate(region: str, primary: bool, not_after_digit: str, not_digit_next: str, digit: str) -> str:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if metadata is None or metadata.general_desc is None:
-        return re.compile(r"\d")
+        return digit
     lengths = metadata.general_desc.possible_length or (1, 17)
     trunk = len(metadata.national_prefix or "")
     low, high = min(lengths), max(lengths) + trunk
-    first = "0" if not primary and trunk_zero(region) else r"\d"
-    national = _bounded_run(first, low, high)
-    idd = rf"(?<!\d)(?:{metadata.international_prefix or '00'})(?:{_SEP}\d){{4,}}"
+    first = "0" if not primary and trunk_zero(region) else digit
+    step = f"(?:{_SEP}{digit})"
+    national = f"{not_after_digit}{first}{step}{{{max(low - 1, 0)},{high - 1}}}{not_digit_next}"
+    prefix = (metadata.international_prefix or "00").replace("\\d", digit)
+    idd = f"{not_after_digit}(?:{prefix}){step}{{4,}}"
     alternatives = (["[+\uff0b]"] if primary else []) + [national, idd]
-    return re.compile("|".join(alternatives))
-
-
-def _bounded_run(first: str, low: int, high: int) -> str:
-    return rf"(?<!\d){first}(?:{_SEP}\d){{{max(low - 1, 0)},{high - 1}}}(?!\d)"
+    return "|".join(alternatives)

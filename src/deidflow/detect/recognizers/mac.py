@@ -12,6 +12,10 @@ _HEX = "[0-9A-Fa-f]"
 _NOT_HEX_BEFORE = r"(?<![0-9A-Za-z_:.-])"
 _NOT_AFTER = r"(?![0-9A-Za-z_])(?![:.-][0-9A-Za-z])"
 _PLACEHOLDERS = frozenset({"000000000000", "ffffffffffff"})
+_COLON = _HEX + "{2}(?::" + _HEX + "{2}){5}"
+_DASH = _HEX + "{2}(?:-" + _HEX + "{2}){5}"
+_DOT = _HEX + "{4}(?:\\." + _HEX + "{4}){2}"
+_BARE = _HEX + "{12}"
 
 
 def mac_digits(value: str) -> str:
@@ -41,20 +45,15 @@ class MacRecognizer(DeidflowPatternRecognizer):
 
     ENTITY = Entity.MAC_ADDRESS
     PATTERNS = (
-        Pattern(
-            "mac_colon", _NOT_HEX_BEFORE + _HEX + "{2}(?::" + _HEX + "{2}){5}" + _NOT_AFTER, 0.8
-        ),
-        Pattern(
-            "mac_dash", _NOT_HEX_BEFORE + _HEX + "{2}(?:-" + _HEX + "{2}){5}" + _NOT_AFTER, 0.8
-        ),
-        Pattern(
-            "mac_dot", _NOT_HEX_BEFORE + _HEX + "{4}(?:\\." + _HEX + "{4}){2}" + _NOT_AFTER, 0.7
-        ),
-        Pattern("mac_bare", r"(?<![0-9A-Za-z_])" + _HEX + r"{12}(?![0-9A-Za-z_])", 0.4),
+        Pattern("mac_colon", _NOT_HEX_BEFORE + _COLON + _NOT_AFTER, 0.8),
+        Pattern("mac_dash", _NOT_HEX_BEFORE + _DASH + _NOT_AFTER, 0.8),
+        Pattern("mac_dot", _NOT_HEX_BEFORE + _DOT + _NOT_AFTER, 0.7),
+        Pattern("mac_bare", r"(?<![0-9A-Za-z_])" + _BARE + r"(?![0-9A-Za-z_])", 0.4),
     )
     CONTEXT = ("mac", "bssid", "wifi", "wi-fi", "wlan", "ether", "hwaddr", "hw addr")
     CONTEXT_REQUIRED = frozenset({"mac_bare"})
-    PREFILTER = "[0-9A-Fa-f]{2}[:.-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{12}"
+    # The patterns without their look-arounds (a two-octet test selected dates and versions).
+    PREFILTER = "|".join((_COLON, _DASH, _DOT, _BARE))
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Reject all-zero and broadcast fillers; the rest stays at the pattern's score."""

@@ -6,11 +6,12 @@ import re
 from typing import ClassVar
 
 import phonenumbers
+from phonenumbers import PhoneNumber, PhoneNumberMatch, PhoneNumberMatcher
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deidflow.detect.recognizers._base import CONTEXT_KEY, has_context
-from deidflow.detect.recognizers._phone_gates import PUNCT, region_gate, trunk_zero
+from deidflow.detect.recognizers._phone_gates import gates_prefilter, region_gate, trunk_zero
 from deidflow.entities import Entity
 
 DEFAULT_REGIONS = ("CN", "US", "GB", "DE")
@@ -19,6 +20,13 @@ _PERCENT_ESCAPES = re.compile("%2[Bb]|%20")
 _DECODED = {"%2B": "  +", "%2b": "  +", "%20": "   "}
 # Escapes of the characters a written phone number holds: space, `(`, `)`, `+`, `-`, `.`, `/`.
 _URL_ESCAPES = re.compile("%(2[0BbDdEeFf89])")
+# `PhoneNumberMatcher` gives up after 65535 tries; one text of this length needs far fewer
+# (< 13 per character), so a cached candidate never changes when the matcher stops.
+_CACHE_TEXT_LIMIT = 4096
+_CACHE_SIZE = 1 << 16
+# (candidate, character before it or "" at offset 0, next 3 characters) -> match or None.
+CandidateKey = tuple[str, str, str]
+CandidateHit = tuple[int, str, PhoneNumber] | None
 
 
 def decode_plus(text: str) -> str:
@@ -57,6 +65,31 @@ def decode_escapes(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), offsets
 
 
+class CachingMatcher(PhoneNumberMatcher):
+    """`PhoneNumberMatcher` that evaluates each distinct candidate in its context only once.
+
+    The matcher's verdict on a candidate depends on the candidate, the character before it
+    (or being at offset 0), the next character and, for time stamps, the next three: the key.
+    User agents, dates and versions repeat across texts, so their (failing) parses are shared.
+    """
+
+    def __init__(self, text: str, region: str, cache: dict[CandidateKey, CandidateHit]) -> None:
+        super().__init__(text, region, leniency=phonenumbers.Leniency.VALID)
+        self._cache = cache
+
+    def _extract_match(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        end = offset + len(candidate)
+        key = (candidate, self.text[offset - 1] if offset else "", self.text[end : end + 3])
+        if key not in self._cache:
+            match = super()._extract_match(candidate, offset)
+            hit = None if match is None else (match.start - offset, match.raw_string, match.number)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = hit
+        cached = self._cache[key]
+        return None if cached is None else PhoneNumberMatch(offset + cached[0], *cached[1:])
+
+
 class PhoneRecognizer(LocalRecognizer):
     """Valid phone numbers of `regions`, any `+`-prefixed number, and `%2B86...` inside URLs.
 
@@ -65,17 +98,21 @@ class PhoneRecognizer(LocalRecognizer):
 
     The first region is the primary one (national numbers as phonenumbers reads them); the
     others are searched only when a cheap digit-run gate says a number of theirs can be there.
+    `PREFILTER` is those gates for `DEFAULT_REGIONS` (the registry's instance); an instance with
+    other regions has its own in `prefilter`.
     """
 
     ENTITY: ClassVar[Entity] = Entity.PHONE_NUMBER
     SCORE: ClassVar[float] = 0.7
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "mobile", "tel", "call", "手机", "电话")
-    # Every VALID number has >= 5 digits; with `%2B`/`%20` escapes as extra separators.
-    PREFILTER: ClassVar[str] = "\\p{Nd}(?:[" + PUNCT + "]{0,6}\\p{Nd}){4,}"
+    # The default regions' gates in RE2: a text they all reject is never searched.
+    PREFILTER: ClassVar[str] = gates_prefilter(DEFAULT_REGIONS)
 
     def __init__(self, regions: tuple[str, ...] = DEFAULT_REGIONS) -> None:
         self.regions = regions
         self._gates = {r: region_gate(r, primary=i == 0) for i, r in enumerate(regions)}
+        self._caches: dict[str, dict[CandidateKey, CandidateHit]] = {r: {} for r in regions}
+        self.prefilter = gates_prefilter(regions)
         super().__init__(supported_entities=[self.ENTITY.value], context=list(self.CONTEXT))
 
     def load(self) -> None:
@@ -90,13 +127,21 @@ class PhoneRecognizer(LocalRecognizer):
         for region in self.regions:
             if not self._gates[region].search(decoded):
                 continue
-            for match in phonenumbers.PhoneNumberMatcher(
-                decoded, region, leniency=phonenumbers.Leniency.VALID
-            ):
+            for match in self._matcher(decoded, region):
                 if self._written_in_full(match.raw_string, region):
                     spans.setdefault((offsets[match.start], offsets[match.end]), region)
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
         return self.remove_duplicates(results)
+
+    def clear_cache(self) -> None:
+        """Forget the cached candidate verdicts (benchmarks measure a cold start with this)."""
+        for cache in self._caches.values():
+            cache.clear()
+
+    def _matcher(self, text: str, region: str) -> PhoneNumberMatcher:
+        if len(text) > _CACHE_TEXT_LIMIT:
+            return PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+        return CachingMatcher(text, region, self._caches[region])
 
     def _written_in_full(self, raw: str, region: str) -> bool:
         """Outside the primary region, a national number must carry its trunk prefix `0`.
