@@ -68,7 +68,8 @@ class Spool:
         for path, file_schema in zip(self._files, self._schemas, strict=True):
             if not len(file_schema):
                 continue
-            with ipc.open_stream(pa.memory_map(str(path))) as reader:
+            # a plain file, not a memory map: mapped pages would count as this process's memory
+            with ipc.open_stream(pa.OSFile(str(path))) as reader:
                 for batch in reader:
                     yield conform(batch, schema)
 
