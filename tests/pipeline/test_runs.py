@@ -157,3 +157,15 @@ def test_a_column_empty_in_the_first_file_is_classified_by_its_later_values(
     assert any("`x7`" in w and "pseudonymize" in w for w in outcome.manifest.warnings)
     table = ds.dataset(tmp_path / "out" / "internal" / "app_events").to_table()
     assert not {v for v in table["x7"].to_pylist() if v and "@" in v}
+
+
+def test_proxy_chains_carry_the_same_ip_tokens_as_client_ip(two_days: Path) -> None:
+    truth = read_truth(two_days / "raw", "pii.jsonl")
+    chained = [str(r["value"]) for r in truth if r["field"] == "forwarded_for"]
+    table = ds.dataset(two_days / "out" / "internal" / "web_logs", partitioning="hive").to_table()
+    written = {
+        token.strip()
+        for cell in table["forwarded_for"].drop_null().to_pylist()
+        for token in cell.split(",")
+    }
+    assert chained and written == _tokens(chained, "IP_ADDRESS")

@@ -161,7 +161,7 @@ WEB_LOGS = [
     ("status", "none", None, "keep", "keep"),
     ("referrer", "free_text", None, "url_scrub", "url_scrub"),
     ("user_agent", "quasi", None, "user_agent_parse", "user_agent_parse"),
-    ("forwarded_for", "direct", "IP_ADDRESS", "text_scrub", "drop"),
+    ("forwarded_for", "direct", "IP_ADDRESS", "url_scrub", "drop"),
 ]
 
 

@@ -23,7 +23,7 @@ TOKEN_TRANSFORMS = frozenset({"pseudonymize", "imei_tac", "mac_oui"})
 TEXT_TRANSFORMS = frozenset({"text_scrub", "url_scrub"})
 META_PREFIX = "deidflow."
 
-SpanFinder = Callable[[pa.Array], pa.Table]
+SpanFinder = Callable[..., pa.Table]  # (texts, entities=None) -> spans
 ContextSpanFinder = Callable[[pa.Array, Mapping[Entity, pa.Array]], pa.Table]
 # A record's own direct identifiers are looked for in its free text (no NER model needed).
 ROW_CONTEXT_ENTITIES = (
@@ -131,9 +131,12 @@ class Engine:
                 context.setdefault(plan.entity, _as_strings(batch.column(name)))
         return context
 
-    def _spans(self, values: pa.Array, row_context: Mapping[Entity, pa.Array]) -> pa.Table | None:
+    def _spans(
+        self, column: _Column, values: pa.Array, row_context: Mapping[Entity, pa.Array]
+    ) -> pa.Table | None:
         texts = _as_strings(values)
-        found = [self.find_spans(texts)] if self.find_spans is not None else []
+        wanted = _scrubbed_entities(column)
+        found = [self.find_spans(texts, entities=wanted)] if self.find_spans is not None else []
         if self.find_context_spans is not None and row_context:
             found.append(self.find_context_spans(texts, row_context))
         if not found:
@@ -150,7 +153,7 @@ class Engine:
         plan = column.plan
         spans = None
         if plan.role is Role.FREE_TEXT and any(s.name in TEXT_TRANSFORMS for s in column.steps):
-            spans = self._spans(values, row_context)
+            spans = self._spans(column, values, row_context)
             if spans is not None:
                 for item in pc.value_counts(spans["entity"]).to_pylist():
                     detections[item["values"]] += item["counts"]
@@ -194,6 +197,18 @@ class Engine:
         if self.partner:
             meta["partner"] = self.partner
         return {META_PREFIX + key: value for key, value in meta.items()}
+
+
+def _scrubbed_entities(column: _Column) -> list[Entity] | None:
+    """Entities the column's scrubbers replace (None: all) — only those are looked for."""
+    wanted: set[Entity] = set()
+    for step in column.steps:
+        if step.name in TEXT_TRANSFORMS:
+            entities = getattr(step.transform.params, "entities", None)
+            if entities is None:
+                return None
+            wanted |= {Entity(e) for e in entities}
+    return sorted(wanted)
 
 
 def _compile(plan: ColumnPlan) -> _Column:

@@ -4,7 +4,8 @@
 ``placeholder``). ``mode: surrogate`` writes a realistic fake value from Faker, seeded from the
 span's pseudonym, so one person gets the same fake name everywhere (for one key, tier and partner);
 a surrogate that happens to equal the original is re-drawn, and entities Faker cannot imitate get
-the placeholder. The replacement itself is done by presidio-anonymizer, only on rows with spans.
+the placeholder. Placeholders are written by the vectorised span replacement (`_spans`);
+surrogates by presidio-anonymizer operators, only on rows with spans.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 from faker import Faker
 
 from deidflow.transform._arrow import to_strings
-from deidflow.transform._spans import span_texts
+from deidflow.transform._spans import placeholders, replace_spans, span_texts
 from deidflow.transform.base import Transform, TransformContext
 from deidflow.transform.pseudonymize import pseudonymize_by_entity
 from deidflow.transform.registry import register
@@ -84,6 +85,9 @@ class TextScrub(Transform[TextScrubParams]):
         spans = select_spans(strings, ctx, self.params.entities)
         if spans.num_rows == 0:
             return {"": strings}
+        if self.params.mode == "placeholder":  # no per-row work: one vectorised replacement
+            marks = placeholders(spans["entity"], self.params.placeholder)
+            return {"": replace_spans(strings, spans, marks)}
         operators = self._operators(strings, spans, ctx)
         rows = pc.unique(spans["row"]).sort()
         texts = strings.take(rows).to_pylist()
