@@ -14,7 +14,7 @@ from deidflow.ingest.quarantine import clear_quarantine
 from deidflow.pipeline.inputs import expand_inputs
 from deidflow.pipeline.internal import InternalResult, run_internal
 from deidflow.pipeline.job import Job
-from deidflow.pipeline.partner import PartnerResult, internal_batches, run_partner, token_values
+from deidflow.pipeline.partner import PartnerResult, partition_tokens, run_partner
 from deidflow.policy import policy_version
 from deidflow.store.layout import manifest_path
 from deidflow.store.manifest import (
@@ -68,11 +68,12 @@ def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
 
 def run_partners(job: Job, internal: PartitionResult | None) -> list[PartnerResult]:
     """Release the day to every configured partner, each checked against the others' tokens."""
-    if internal is None or not internal.files:
+    names = partners_for(job)
+    if internal is None or not internal.files or not names:
         return []
-    internal_tokens = token_values(pa.Table.from_batches(list(internal_batches(internal.files))))
+    internal_tokens = partition_tokens(internal.files)
     results: list[PartnerResult] = []
-    for name in partners_for(job):
+    for name in names:
         others = pa.concat_arrays([r.tokens for r in results] or [pa.array([], pa.string())])
         results.append(run_partner(job, name, internal, internal_tokens, others))
     return results

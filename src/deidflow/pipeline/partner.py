@@ -63,6 +63,26 @@ def token_values(table: pa.Table) -> pa.Array:
     return pc.unique(pa.concat_arrays(columns)).drop_null()
 
 
+def partition_tokens(files: list[str]) -> pa.Array:
+    """Every distinct pseudonym of a committed partition, reading only the token columns.
+
+    Streams one row group at a time, so memory holds the distinct tokens, not the partition.
+    """
+    filesystem, first = _fs.resolve(files[0])
+    schema = pq.read_schema(first, filesystem=filesystem)
+    columns = [f.name for f in schema if field_meta(f).get("role") == Role.DIRECT.value]
+    found = pa.array([], pa.string())
+    if not columns:
+        return found
+    for location in files:
+        filesystem, path = _fs.resolve(location)
+        with filesystem.open_input_file(path) as handle:
+            for batch in pq.ParquetFile(handle).iter_batches(columns=columns):
+                table = pa.Table.from_batches([batch])
+                found = pc.unique(pa.concat_arrays([found, token_values(table)]))
+    return found
+
+
 def _gate_consent(batch: pa.RecordBatch, excluded: Counter[str]) -> pa.RecordBatch:
     allowed = consent_mask(batch)
     refused = batch.num_rows - (pc.sum(pc.cast(allowed, pa.int64())).as_py() or 0)
