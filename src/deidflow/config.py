@@ -60,6 +60,13 @@ class Settings(BaseModel):
         default=None, description="Prefect Secret block holding the key (else DEIDFLOW_KEY)."
     )
     concurrency: int = Field(default=2, ge=1, le=64, description="Days or files run at once.")
+    spacy_model: str | None = Field(
+        default=None,
+        description=(
+            "An installed spaCy model (e.g. `en_core_web_lg`) for PERSON / ORGANIZATION in free "
+            "text; never downloaded. Unset or not installed: offline recognizers only."
+        ),
+    )
     task_runner: Literal["thread", "dask"] = Field(default="thread")
     dask_address: str | None = Field(
         default=None, description="Dask scheduler address for task_runner: dask (local if unset)."

@@ -169,3 +169,14 @@ def test_proxy_chains_carry_the_same_ip_tokens_as_client_ip(two_days: Path) -> N
         for token in cell.split(",")
     }
     assert chained and written == _tokens(chained, "IP_ADDRESS")
+
+
+def test_a_configured_spacy_model_that_is_not_installed_falls_back_offline(
+    tmp_path: Path, key_env: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path, _copy_samples(tmp_path), {})
+    settings = settings.model_copy(update={"spacy_model": "xx_not_installed_model"})
+    (job,) = make_jobs(settings, [DAY], "app_events")
+    outcome = run_source_day(job)  # never downloads; offline recognizers only
+    assert outcome.ok and outcome.manifest.detections.get("PERSON", 0) > 0
+    assert "xx_not_installed_model" in caplog.text and "not installed" in caplog.text

@@ -11,7 +11,6 @@ import pyarrow.compute as pc
 
 from deidflow.detect.classify import Classification, classify_columns
 from deidflow.detect.recognizers.person import find_row_context_spans
-from deidflow.detect.spans import find_spans
 from deidflow.errors import InputFileError
 from deidflow.ingest import QuarantineWriter, read_file
 from deidflow.pipeline.job import Job
@@ -77,7 +76,7 @@ class _DayTransformer:
                 plans,
                 self.job.keyring,
                 "internal",
-                find_spans=find_spans,
+                find_spans=self.job.span_finder(),
                 find_context_spans=find_row_context_spans,
             )
         result = self.engine.apply(batch)

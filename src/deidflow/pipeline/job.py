@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
 
 import deidflow
 from deidflow.config import Settings
@@ -45,6 +49,20 @@ class Job:
         if root and normalised.startswith(root.rstrip("/") + "/"):
             return normalised[len(root.rstrip("/")) + 1 :]
         return posixpath.basename(normalised)
+
+    def span_finder(self) -> Callable[..., pa.Table]:
+        """`find_spans` bound to this run's analyzer (the configured spaCy model, if installed)."""
+        from deidflow.detect.analyzer import build_analyzer
+        from deidflow.detect.spans import find_spans
+
+        model = self.settings.spacy_model
+        if model is None:
+            return find_spans
+
+        def find(texts: pa.Array, entities: Any = None) -> pa.Table:
+            return find_spans(texts, entities, analyzer=build_analyzer(entities, spacy_model=model))
+
+        return find
 
     def file_metadata(self) -> dict[bytes, bytes]:
         """Parquet file metadata: policy version, key id, code version (never the run id)."""
