@@ -8,7 +8,7 @@ files, columns, entity types and counts — never a value.
 
 from __future__ import annotations
 
-import gzip
+import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from deidflow.detect.validators import VALIDATORS
 from deidflow.entities import Role
 from deidflow.errors import InputFileError
 from deidflow.ingest import MemoryQuarantine, read_file
+from deidflow.ingest.lines import open_binary
 from deidflow.privacy.gate import Finding, distinct_strings, personal_spans, personal_values
 
 LINE_BATCH = 65536
@@ -75,8 +76,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _line_batches(path: Path) -> Iterator[pa.Table]:
-    opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    """Any other file as text lines (gzip detected by its magic bytes, streamed)."""
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as handle:
         lines: list[str] = []
         for line in handle:
             lines.append(line.rstrip("\n"))

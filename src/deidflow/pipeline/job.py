@@ -12,6 +12,8 @@ import pyarrow as pa
 
 import deidflow
 from deidflow.config import Settings
+from deidflow.metadata import prefixed
+from deidflow.pipeline.inputs import source_pattern
 from deidflow.policy import Policy, policy_version
 from deidflow.transform.keys import Keyring
 
@@ -35,7 +37,7 @@ class Job:
     @property
     def pattern(self) -> str:
         """The source's input glob with the day filled in."""
-        return self.settings.sources[self.source].path.replace("{date}", self.day.isoformat())
+        return source_pattern(self.settings.sources[self.source].path, self.day)
 
     def label_for(self, path: str) -> str:
         """Name a file as provenance and quarantine record it: relative to the source's root.
@@ -66,10 +68,11 @@ class Job:
 
     def file_metadata(self) -> dict[bytes, bytes]:
         """Parquet file metadata: policy version, key id, code version (never the run id)."""
-        meta = {
-            "deidflow.policy_version": policy_version(self.policy),
-            "deidflow.key_id": self.keyring.key_id,
-            "deidflow.code_version": deidflow.__version__,
-            "deidflow.source": self.source,
-        }
-        return {key.encode(): value.encode() for key, value in meta.items()}
+        return prefixed(
+            {
+                "policy_version": policy_version(self.policy),
+                "key_id": self.keyring.key_id,
+                "code_version": deidflow.__version__,
+                "source": self.source,
+            }
+        )

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from deidflow.detect.spans import find_spans
 from deidflow.entities import Role
+from deidflow.metadata import field_annotations, prefixed
 from deidflow.pipeline.job import Job
 from deidflow.policy import resolve_plan
 from deidflow.policy.model import ReleasePolicy
@@ -29,7 +30,7 @@ from deidflow.store import _fs
 from deidflow.store.layout import partner_partition
 from deidflow.store.manifest import ReleaseReport
 from deidflow.store.partition import PartitionResult, PartitionWriter
-from deidflow.transform.engine import Engine, classification_from_schema, field_meta
+from deidflow.transform.engine import Engine, classification_from_schema
 
 
 @dataclass
@@ -56,7 +57,7 @@ def token_values(table: pa.Table) -> pa.Array:
     columns = [
         pc.cast(table[f.name], pa.string()).combine_chunks()
         for f in table.schema
-        if field_meta(f).get("role") == Role.DIRECT.value
+        if field_annotations(f).get("role") == Role.DIRECT.value
     ]
     if not columns:
         return pa.array([], pa.string())
@@ -70,7 +71,7 @@ def partition_tokens(files: list[str]) -> pa.Array:
     """
     filesystem, first = _fs.resolve(files[0])
     schema = pq.read_schema(first, filesystem=filesystem)
-    columns = [f.name for f in schema if field_meta(f).get("role") == Role.DIRECT.value]
+    columns = [f.name for f in schema if field_annotations(f).get("role") == Role.DIRECT.value]
     found = pa.array([], pa.string())
     if not columns:
         return found
@@ -178,11 +179,13 @@ def run_partner(
 
 
 def _publish(job: Job, partner: str, released: ReleaseResult) -> PartitionResult | None:
-    guarantees = {
-        b"deidflow.quasi_identifiers": json.dumps(released.quasi_identifiers).encode(),
-        b"deidflow.k": str(released.k).encode(),
-        b"deidflow.partner": partner.encode(),
-    }
+    guarantees = prefixed(
+        {
+            "quasi_identifiers": json.dumps(released.quasi_identifiers),
+            "k": str(released.k),
+            "partner": partner,
+        }
+    )
     table = released.table.replace_schema_metadata({**job.file_metadata(), **guarantees})
     target = partner_partition(job.settings.output, partner, job.source, job.day)
     with PartitionWriter(target, table.schema) as writer:

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 import pyarrow as pa
 
 from deidflow.errors import ConfigError
+from deidflow.metadata import PREFIX, field_annotations, unprefixed
 
-PREFIX = "deidflow."
+__all__ = ["annotate_schema", "field_annotations", "file_annotations"]
+
 FIELD_KEYS = ("transform", "tier", "entity")
 FILE_KEYS = ("policy_version", "key_id", "code_version")
 
@@ -60,20 +62,6 @@ def annotate_schema(
     return pa.schema(fields, metadata=merged)
 
 
-def _unprefixed(meta: Mapping[bytes, bytes] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in (meta or {}).items():
-        name = key.decode("utf-8", "replace")
-        if name.startswith(PREFIX):
-            out[name.removeprefix(PREFIX)] = value.decode("utf-8", "replace")
-    return out
-
-
-def field_annotations(field: pa.Field) -> dict[str, str]:
-    """Return a field's ``deidflow.*`` metadata without the prefix (``{"transform": …}``)."""
-    return _unprefixed(field.metadata)
-
-
 def file_annotations(schema: pa.Schema) -> dict[str, str]:
     """Return a schema's file-level ``deidflow.*`` metadata without the prefix."""
-    return _unprefixed(schema.metadata)
+    return unprefixed(schema.metadata)

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.entities import Entity, Role
+from deidflow.metadata import PREFIX, field_annotations
 from deidflow.policy import ColumnPlan
 from deidflow.transform.base import Transform, TransformContext
 from deidflow.transform.keys import Keyring, Tier
@@ -21,7 +22,6 @@ from deidflow.transform.registry import build_transform
 # text (role `free_text`); `keep` keeps the input's role; everything else generalises (`quasi`).
 TOKEN_TRANSFORMS = frozenset({"pseudonymize", "imei_tac", "mac_oui"})
 TEXT_TRANSFORMS = frozenset({"text_scrub", "url_scrub"})
-META_PREFIX = "deidflow."
 
 SpanFinder = Callable[..., pa.Table]  # (texts, entities=None) -> spans
 ContextSpanFinder = Callable[[pa.Array, Mapping[Entity, pa.Array]], pa.Table]
@@ -196,7 +196,7 @@ class Engine:
             meta["entity"] = plan.entity.value
         if self.partner:
             meta["partner"] = self.partner
-        return {META_PREFIX + key: value for key, value in meta.items()}
+        return {PREFIX + key: value for key, value in meta.items()}
 
 
 def _scrubbed_entities(column: _Column) -> list[Entity] | None:
@@ -225,16 +225,6 @@ def _as_strings(values: pa.Array) -> pa.Array:
     return pc.cast(values, pa.string())
 
 
-def field_meta(schema_field: pa.Field) -> Mapping[str, str]:
-    """Return the `deidflow.*` field metadata of an output column, without the prefix."""
-    raw = schema_field.metadata or {}
-    return {
-        key.decode()[len(META_PREFIX) :]: value.decode()
-        for key, value in raw.items()
-        if key.decode().startswith(META_PREFIX)
-    }
-
-
 def classification_from_schema(schema: pa.Schema) -> pa.Table:
     """Classify an internal-tier schema from its own metadata (for deriving the partner tier).
 
@@ -242,7 +232,7 @@ def classification_from_schema(schema: pa.Schema) -> pa.Table:
     """
     rows: dict[str, list[Any]] = {"column": [], "role": [], "entity": []}
     for schema_field in schema:
-        meta = field_meta(schema_field)
+        meta = field_annotations(schema_field)
         rows["column"].append(schema_field.name)
         rows["role"].append(meta.get("role", Role.NONE.value))
         entity = meta.get("entity")
