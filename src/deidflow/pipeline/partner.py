@@ -44,12 +44,14 @@ class PartnerResult:
     excluded: Counter[str] = field(default_factory=Counter)
 
 
-def internal_batches(files: list[str]) -> Iterator[pa.RecordBatch]:
-    """Stream the batches of a committed partition's files."""
+def internal_batches(
+    files: list[str], columns: list[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """Stream the batches (optionally only some columns) of a committed partition's files."""
     for location in files:
         filesystem, path = _fs.resolve(location)
         with filesystem.open_input_file(path) as handle:
-            yield from pq.ParquetFile(handle).iter_batches()
+            yield from pq.ParquetFile(handle).iter_batches(columns=columns)
 
 
 def token_values(table: pa.Table) -> pa.Array:
@@ -75,12 +77,9 @@ def partition_tokens(files: list[str]) -> pa.Array:
     found = pa.array([], pa.string())
     if not columns:
         return found
-    for location in files:
-        filesystem, path = _fs.resolve(location)
-        with filesystem.open_input_file(path) as handle:
-            for batch in pq.ParquetFile(handle).iter_batches(columns=columns):
-                table = pa.Table.from_batches([batch])
-                found = pc.unique(pa.concat_arrays([found, token_values(table)]))
+    for batch in internal_batches(files, columns):
+        table = pa.Table.from_batches([batch])
+        found = pc.unique(pa.concat_arrays([found, token_values(table)]))
     return found
 
 
