@@ -90,3 +90,12 @@ def test_region_gates_never_hide_a_number(text):
     assert sorted(spans) == sorted(
         (r.start, r.end) for r in ungated.analyze(text, ["PHONE_NUMBER"])
     )
+
+
+def test_an_international_number_only_some_regions_find_is_kept():
+    # found by hypothesis: phonenumbers' CN and US passes group `+12015550123 1/ 131 …` into
+    # one longer candidate and miss the first number; the GB and DE passes find it, so their
+    # gates must admit a `+` too
+    text = "+12015550123 1/ 131 2345 6789"
+    spans = sorted((r.start, r.end) for r in PhoneRecognizer().analyze(text, ["PHONE_NUMBER"]))
+    assert spans == [(0, 12), (15, 29)]

@@ -29,9 +29,11 @@ def trunk_zero(region: str) -> bool:
 def region_gate(region: str, primary: bool) -> re.Pattern[str]:
     """Return a regex that every text holding a number the matcher finds for `region` matches.
 
-    The primary region's gate also admits any `+` (international numbers, found by any region's
-    matcher, are left to the primary one). Other trunk-zero regions need a run starting with
-    `0`, matching `PhoneRecognizer`'s rule that their national numbers carry the prefix.
+    Every region's gate admits any `+`: an international number is not found by every region's
+    matcher (phonenumbers groups the surrounding digits into candidates per region, so
+    `+12015550123 1/ 131 …` is found by the GB and DE passes only). Other trunk-zero regions need
+    a run starting with `0`, matching `PhoneRecognizer`'s rule that their national numbers carry
+    the prefix.
     """
     return re.compile(_gate(region, primary, r"(?<!\d)", r"(?!\d)", r"\d"))
 
@@ -62,5 +64,5 @@ def _gate(region: str, primary: bool, not_after_digit: str, not_digit_next: str,
     national = f"{not_after_digit}{first}{step}{{{max(low - 1, 0)},{high - 1}}}{not_digit_next}"
     prefix = (metadata.international_prefix or "00").replace("\\d", digit)
     idd = f"{not_after_digit}(?:{prefix}){step}{{4,}}"
-    alternatives = (["[+\uff0b]"] if primary else []) + [national, idd]
+    alternatives = ["[+\uff0b]", national, idd]
     return "|".join(alternatives)
