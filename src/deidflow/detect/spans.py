@@ -23,7 +23,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from deidflow.detect.analyzer import LANGUAGE, build_analyzer
-from deidflow.detect.recognizers import RECOGNIZERS, prefilter_for
+from deidflow.detect.recognizers import RECOGNIZERS, PhoneRecognizer, prefilter_for
 from deidflow.entities import Entity
 
 SPAN_SCHEMA = pa.schema(
@@ -37,7 +37,8 @@ SPAN_SCHEMA = pa.schema(
 )
 DEFAULT_SCORE_THRESHOLD = 0.5
 Span = tuple[int, int, int, str, float]
-Scan = Callable[[str, list[str]], list[RecognizerResult]]
+# scan(text, entity names, phone regions whose gate passes or None) -> analyzer results
+Scan = Callable[[str, list[str], frozenset[str] | None], list[RecognizerResult]]
 
 
 def find_spans(
@@ -65,32 +66,66 @@ def find_spans(
     distinct = encoded.dictionary
     codes, row_entities = candidate_rows(distinct, wanted)
     scan = make_scanner(analyzer, score_threshold)
+    candidates = distinct.take(codes)
+    gates = phone_gates(analyzer, candidates)
     spans: list[Span] = []
-    for code, text, names in zip(
-        codes.tolist(), distinct.take(codes).to_pylist(), row_entities, strict=True
+    for code, text, names, gate in zip(
+        codes.tolist(), candidates.to_pylist(), row_entities, gates, strict=True
     ):
-        spans.extend(resolve_overlaps(code, scan(text, names)))
+        spans.extend(resolve_overlaps(code, scan(text, names, gate)))
     return _expand(spans_to_table(spans), encoded.indices)
 
 
+def phone_gates(analyzer: AnalyzerEngine, texts: pa.Array) -> list[frozenset[str] | None]:
+    """Per text, the regions whose phone gate passes: one RE2 pass per region over the column.
+
+    None for every text when the analyzer has no `PhoneRecognizer` or uses an NLP engine (then
+    `analyzer.analyze` runs the gates itself).
+    """
+    phones = [r for r in analyzer.registry.recognizers if isinstance(r, PhoneRecognizer)]
+    if len(phones) != 1 or not isinstance(analyzer.nlp_engine, NoOpNlpEngine):
+        return [None] * len(texts)
+    masks = {r: _regex_mask(texts, p) for r, p in phones[0].region_prefilters().items()}
+    if not masks:
+        return [None] * len(texts)
+    regions, matrix = list(masks), np.column_stack(list(masks.values()))
+    return [frozenset(regions[j] for j in np.flatnonzero(hit)) for hit in matrix]
+
+
 def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
-    """Return `scan(text, entity_names) -> results`, equal to `analyzer.analyze` on that text.
+    """Return `scan(text, entity_names, phone_gates) -> results`, equal to `analyzer.analyze`.
+
+    `phone_gates`: the regions whose phone gate passes on `text` (`phone_gates`), or None.
 
     With the offline no-op NLP engine the selected recognizers are called directly, then the
     analyzer's own post-processing is repeated: score threshold, then `remove_duplicates`.
     """
     if not isinstance(analyzer.nlp_engine, NoOpNlpEngine):
-        return lambda text, names: analyzer.analyze(
-            text, LANGUAGE, entities=names, score_threshold=score_threshold
-        )
+
+        def analyze(
+            text: str, names: list[str], gates: frozenset[str] | None = None
+        ) -> list[RecognizerResult]:
+            return analyzer.analyze(text, LANGUAGE, entities=names, score_threshold=score_threshold)
+
+        return analyze
     selected: dict[tuple[str, ...], list[EntityRecognizer]] = {}
     artifacts = analyzer.nlp_engine.process_text("", LANGUAGE)  # empty for every text
 
-    def scan(text: str, names: list[str]) -> list[RecognizerResult]:
+    def scan(
+        text: str, names: list[str], gates: frozenset[str] | None = None
+    ) -> list[RecognizerResult]:
         key = tuple(names)
         if key not in selected:
             selected[key] = _loaded(analyzer, names)
-        results = [r for rec in selected[key] for r in rec.analyze(text, names, artifacts)]
+        results = [
+            r
+            for rec in selected[key]
+            for r in (
+                rec.analyze_regions(text, gates)
+                if isinstance(rec, PhoneRecognizer)
+                else rec.analyze(text, names, artifacts)
+            )
+        ]
         kept = [r for r in results if r.score >= score_threshold]
         return EntityRecognizer.remove_duplicates(kept)
 

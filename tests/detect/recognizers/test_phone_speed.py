@@ -117,3 +117,59 @@ def test_gates_prefilter_selects_every_text_a_gate_passes(text, regions):
 def test_phone_prefilter_table(text, selected):
     assert _re2(text, PhoneRecognizer.PREFILTER) is selected
     assert _any_gate(text, DEFAULT_REGIONS) is selected or "%2" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sampled_from([DEFAULT_REGIONS, ("US",), ("GB", "CN"), ("DE", "JP")]))
+def test_region_prefilters_equal_the_python_gates(text, regions):
+    # The span detector's RE2 verdicts (one column pass per region) replace the Python gates.
+    recognizer = PhoneRecognizer(regions)
+    for region, regex in recognizer.region_prefilters().items():
+        assert _re2(text, regex) == bool(recognizer._gates[region].search(text)), region
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_analyze_with_column_gates_equals_analyze(text):
+    recognizer = PhoneRecognizer()
+    gates = frozenset(r for r, p in recognizer.region_prefilters().items() if _re2(text, p))
+    found = [(r.start, r.end, r.score) for r in recognizer.analyze_regions(text, gates)]
+    assert found == [(r.start, r.end, r.score) for r in recognizer.analyze(text, ["PHONE_NUMBER"])]
+
+
+def test_wrong_column_gates_are_ignored_when_escapes_decode():
+    # Verdicts are for the raw text; with `%2B` the gates must read the decoded text.
+    recognizer = PhoneRecognizer()
+    text = "tel=%2B8613812345678"
+    expected = [(r.start, r.end) for r in recognizer.analyze(text, ["PHONE_NUMBER"])]
+    assert expected == [(4, len(text))]
+    assert [(r.start, r.end) for r in recognizer.analyze_regions(text, frozenset())] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_later_regions_only_skip_numbers_an_earlier_region_read(text):
+    # Masking what earlier regions found lets later passes be skipped; a span of the unmasked
+    # run that is missing must overlap a span that was kept.
+    import deidflow.detect.recognizers.phone as phone
+
+    masked = {(r.start, r.end) for r in PhoneRecognizer().analyze(text, ["PHONE_NUMBER"])}
+    original = phone._mask
+    phone._mask = lambda probe, matches: probe
+    try:
+        full = {(r.start, r.end) for r in PhoneRecognizer().analyze(text, ["PHONE_NUMBER"])}
+    finally:
+        phone._mask = original
+    assert masked <= full
+    for start, end in full - masked:
+        assert any(start < e and s < end for s, e in masked), (start, end)
+
+
+def test_a_number_the_primary_region_read_skips_the_other_passes():
+    recognizer = PhoneRecognizer()
+    passes: list[str] = []
+    matcher = recognizer._matcher
+    recognizer._matcher = lambda text, region: passes.append(region) or matcher(text, region)
+    spans = [(r.start, r.end) for r in recognizer.analyze("call +86 138 1234 5678", [])]
+    assert spans == [(5, 22)]
+    assert passes == ["CN"]  # the `+` once opened the US, GB and DE passes too

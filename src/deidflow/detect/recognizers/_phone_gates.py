@@ -45,11 +45,13 @@ def gates_prefilter(regions: tuple[str, ...]) -> str:
     separator decodes to itself, so it is exact there, and every text with one is selected.
     Look-arounds become consumed non-digits (RE2 has none): same verdict for a substring test.
     """
-    gates = [
-        _gate(region, i == 0, r"(?:^|[^\p{Nd}])", r"(?:[^\p{Nd}]|$)", r"\p{Nd}")
-        for i, region in enumerate(regions)
-    ]
+    gates = [region_prefilter(region, i == 0) for i, region in enumerate(regions)]
     return "|".join(["%2[0BbDdEeFf89]", *gates])
+
+
+def region_prefilter(region: str, primary: bool) -> str:
+    """Return `region_gate` in RE2: the same verdict on any text (look-arounds consumed)."""
+    return _gate(region, primary, r"(?:^|[^\p{Nd}])", r"(?:[^\p{Nd}]|$)", r"\p{Nd}")
 
 
 def _gate(region: str, primary: bool, not_after_digit: str, not_digit_next: str, digit: str) -> str:

@@ -60,7 +60,10 @@ class GpsRecognizer(DeidflowPatternRecognizer):
     )
     CONTEXT = ("gps", "lat", "lon", "lng", "location", "coordinates", "position", "坐标", "位置")
     CONTEXT_REQUIRED = frozenset({"latlon_coarse"})
-    PREFILTER = r"\d\.\d+\s*,\s*[-+]?\d|°|(?i:lat|lon|lng)[\w\"']*\s*[=:]"
+    # RE2: a pair with its look-behind consumed and both decimals (`45.50, 3 items` is no pair).
+    PREFILTER = (
+        r"(?:^|[^\w.])[-+]?\d{1,2}\.\d+\s*,\s*[-+]?\d{1,3}\.\d|°|(?i:lat|lon|lng)[\w\"']*\s*[=:]"
+    )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Check latitude <= 90, longitude <= 180, minutes and seconds < 60."""

@@ -13,6 +13,10 @@ from deidflow.entities import Entity
 _LEFT = r"(?<![\w-])"
 _RIGHT = r"(?![\w-])"
 _GROUPS = r"\d{2}([- ]?)\d{6}\1\d{6}\1"
+# RE2 forms of the patterns (no look-arounds, no backreference): a boundary character is
+# consumed instead, and each separator style is spelled out.
+_PRE_LEFT = r"(?:^|[^\w-])"
+_PRE_RIGHT = r"(?:[^\w-]|$)"
 IMEI_CONTEXT = ("imei", "imeisv", "device id", "deviceid", "device_id", "svn", "串号", "设备")
 
 
@@ -34,7 +38,7 @@ class ImeiRecognizer(DeidflowPatternRecognizer):
     ENTITY = Entity.IMEI
     PATTERNS = (Pattern("imei", _LEFT + _GROUPS + r"\d" + _RIGHT, 0.5),)
     CONTEXT = IMEI_CONTEXT
-    PREFILTER = r"\d{6}"
+    PREFILTER = _PRE_LEFT + r"\d{2}(?:\d{13}|-\d{6}-\d{6}-\d| \d{6} \d{6} \d)" + _PRE_RIGHT
 
     def validate_result(self, pattern_text: str) -> bool:
         """Check the Luhn digit: a failing 15-digit number is some other number."""
@@ -51,7 +55,7 @@ class ImeisvRecognizer(DeidflowPatternRecognizer):
     )
     CONTEXT = IMEI_CONTEXT
     CONTEXT_REQUIRED = frozenset({"imeisv_bare"})
-    PREFILTER = r"\d{6}"
+    PREFILTER = _PRE_LEFT + r"(?:\d{2}(?:-\d{6}-\d{6}-| \d{6} \d{6} )\d{2}|\d{16})" + _PRE_RIGHT
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Reject values that are not 16 digits; there is no checksum to confirm."""

@@ -48,7 +48,12 @@ class IpRecognizer(DeidflowPatternRecognizer):
         Pattern("ipv6", _V6_LEFT + _V6 + _V6_RIGHT, 0.6),
     )
     CONTEXT = ("ip", "address", "forwarded", "client", "remote", "host")
-    PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]*:[0-9A-Fa-f]*:"
+    # RE2: the IPv4 pattern with consumed boundaries; for IPv6, what every valid spelling holds
+    # (`::`, or six groups and a colon before the last group or the IPv4 tail).
+    PREFILTER = (
+        r"(?:^|[^\w.])(?:\d{1,3}\.){3}\d{1,3}(?:$|[^\w.]|\.(?:$|\D))"
+        r"|::|(?:[0-9A-Fa-f]{1,4}:){6}"
+    )
 
     def validate_result(self, pattern_text: str) -> bool:
         """Parse the candidate with `ipaddress`; in text also demand a decimal digit.

@@ -16,6 +16,9 @@ _COLON = _HEX + "{2}(?::" + _HEX + "{2}){5}"
 _DASH = _HEX + "{2}(?:-" + _HEX + "{2}){5}"
 _DOT = _HEX + "{4}(?:\\." + _HEX + "{4}){2}"
 _BARE = _HEX + "{12}"
+_PRE_BEFORE = "(?:^|[^0-9A-Za-z_:.-])"
+_PRE_AFTER = "(?:$|[^0-9A-Za-z_:.-]|[:.-](?:$|[^0-9A-Za-z]))"
+_PRE_BARE_EDGE = "(?:E|[^0-9A-Za-z_])"
 
 
 def mac_digits(value: str) -> str:
@@ -52,8 +55,12 @@ class MacRecognizer(DeidflowPatternRecognizer):
     )
     CONTEXT = ("mac", "bssid", "wifi", "wi-fi", "wlan", "ether", "hwaddr", "hw addr")
     CONTEXT_REQUIRED = frozenset({"mac_bare"})
-    # The patterns without their look-arounds (a two-octet test selected dates and versions).
-    PREFILTER = "|".join((_COLON, _DASH, _DOT, _BARE))
+    # The patterns with each look-around turned into a consumed character (RE2 has none): a
+    # two-octet test selected dates and versions, a bare 12-hex test every longer digit run.
+    PREFILTER = "|".join(
+        [_PRE_BEFORE + p + _PRE_AFTER for p in (_COLON, _DASH, _DOT)]
+        + [_PRE_BARE_EDGE.replace("E", "^") + _BARE + _PRE_BARE_EDGE.replace("E", "$")]
+    )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Reject all-zero and broadcast fillers; the rest stays at the pattern's score."""

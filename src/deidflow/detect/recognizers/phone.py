@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import ClassVar
 
 import phonenumbers
@@ -11,7 +12,12 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deidflow.detect.recognizers._base import CONTEXT_KEY, has_context
-from deidflow.detect.recognizers._phone_gates import gates_prefilter, region_gate, trunk_zero
+from deidflow.detect.recognizers._phone_gates import (
+    gates_prefilter,
+    region_gate,
+    region_prefilter,
+    trunk_zero,
+)
 from deidflow.entities import Entity
 
 DEFAULT_REGIONS = ("CN", "US", "GB", "DE")
@@ -50,7 +56,7 @@ def decode_escapes(text: str) -> tuple[str, list[int]]:
     of the matching character (or escape) in `text`, so spans map back to the original string.
     """
     if "%" not in text:
-        return text, list(range(len(text) + 1))
+        return text, list(range(len(text) + 1))  # `text` itself: callers test identity
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
@@ -63,6 +69,13 @@ def decode_escapes(text: str) -> tuple[str, list[int]]:
     pieces.append(text[position:])
     offsets.extend(range(position, len(text) + 1))
     return "".join(pieces), offsets
+
+
+def _mask(text: str, matches: list[PhoneNumberMatch]) -> str:
+    """Overwrite the matched numbers with `_` (no digit, no separator, no `+`)."""
+    for match in matches:
+        text = text[: match.start] + "_" * (match.end - match.start) + text[match.end :]
+    return text
 
 
 class CachingMatcher(PhoneNumberMatcher):
@@ -122,14 +135,46 @@ class PhoneRecognizer(LocalRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Find valid numbers in every configured region; duplicates collapse to one result."""
+        return self.analyze_regions(text, None)
+
+    def region_prefilters(self) -> dict[str, str]:
+        """Return, per region, an RE2 regex that a text without `%` matches iff its gate passes.
+
+        The span detector runs them over whole columns and hands the verdicts to
+        `analyze_regions`, so the per-text Python gates are skipped.
+        """
+        return {r: region_prefilter(r, primary=i == 0) for i, r in enumerate(self.regions)}
+
+    def analyze_regions(
+        self, text: str, open_regions: Container[str] | None
+    ) -> list[RecognizerResult]:
+        """`analyze`, given which regions' gates pass on `text` (None: evaluate them here).
+
+        A region pass runs only if its gate passes on the text and, once earlier regions found
+        numbers, also on the text with those numbers masked out: a later region may only add
+        numbers elsewhere, the primary region's reading of a number wins.
+        """
         decoded, offsets = decode_escapes(text)
+        if open_regions is not None and decoded is not text:
+            open_regions = None  # the verdicts are for the raw text, the gates read the decoded
         spans: dict[tuple[int, int], str] = {}
+        probe = decoded
         for region in self.regions:
-            if not self._gates[region].search(decoded):
+            gate = self._gates[region]
+            if open_regions is None or probe is not decoded:
+                if not gate.search(probe) or (probe is not decoded and not gate.search(decoded)):
+                    continue
+            elif region not in open_regions:
                 continue
-            for match in self._matcher(decoded, region):
-                if self._written_in_full(match.raw_string, region):
-                    spans.setdefault((offsets[match.start], offsets[match.end]), region)
+            found = [
+                match
+                for match in self._matcher(decoded, region)
+                if self._written_in_full(match.raw_string, region)
+            ]
+            for match in found:
+                spans.setdefault((offsets[match.start], offsets[match.end]), region)
+            if found:
+                probe = _mask(probe, found)
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
         return self.remove_duplicates(results)
 
