@@ -62,8 +62,9 @@ def normalize_ip(values: pa.Array) -> pa.Array:
     """IP addresses → canonical text; canonical IPv4 (the common case) skips the parser."""
 
     def _canonical(distinct: pa.Array) -> pa.Array:
-        slow = per_distinct(distinct, canonical_ip, pa.string())
-        return pc.if_else(pc.match_substring_regex(distinct, IPV4_CANONICAL), distinct, slow)
+        other = pc.invert(pc.match_substring_regex(distinct, IPV4_CANONICAL))
+        slow = pa.array([canonical_ip(v) for v in distinct.filter(other).to_pylist()], pa.string())
+        return pc.replace_with_mask(distinct, other, slow)
 
     return on_distinct(values, _canonical)
 
