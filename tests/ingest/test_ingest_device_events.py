@@ -4,6 +4,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deidflow.ingest.device_events import flatten, parse_line
 
 EVENT = {
     "event_id": "e1",
@@ -88,3 +92,68 @@ def test_gzip_input(tmp_path: Path, read_all) -> None:
     path = tmp_path / "e.jsonl.gz"
     path.write_bytes(gzip.compress((json.dumps(EVENT) + "\n").encode() * 5))
     assert read_all(path, "device_events").table["_record"].to_pylist() == [1, 2, 3, 4, 5]
+
+
+def _parse_with_json_only(line: str) -> dict | str:
+    # The reference: parse_line as it is without the orjson fast path.
+    if not line.strip():
+        return "empty"
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return "broken_json"
+    if type(value) is not dict:
+        return "not_object"
+    flat: dict = {}
+    try:
+        flatten(value, "", flat)
+    except RecursionError:
+        return "broken_json"
+    try:
+        "".join([*flat, *(v for v in flat.values() if type(v) is str)]).encode("utf-8")
+    except UnicodeEncodeError:
+        return "bad_encoding"
+    return flat
+
+
+_JSON_EDGES = [
+    '{"a": NaN, "b": Infinity}',  # `json` reads these, orjson does not
+    '{"big": 123456789012345678901234567890}',  # beyond 64 bits
+    '{"s": "\\ud800"}',  # lone surrogate escape
+    '{"a": 1, "a": {"b": 2}}',  # duplicate key: the last wins
+    '{"x": 1e400}',  # overflows to inf in `json`
+    '{"n": -0, "f": -0.0, "e": 1E5}',
+    "[" * 3000 + "]" * 3000,
+    '{"d":' * 1100 + "1" + "}" * 1100,  # deeper than orjson's limit
+    '{"list": [1, 2.5, "中", {"k": null}], "u": "\\u4e2d\\u6587"}',
+    '{"a": 1} trailing',
+    "",
+    "   ",
+    "null",
+]
+
+
+@pytest.mark.parametrize("line", _JSON_EDGES)
+def test_fast_json_path_agrees_with_the_standard_parser_on_edge_cases(line: str) -> None:
+    assert _same(parse_line(line), _parse_with_json_only(line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=4), children, max_size=4)
+        ),
+        max_leaves=12,
+    )
+)
+def test_fast_json_path_agrees_with_the_standard_parser(value) -> None:
+    line = json.dumps(value, ensure_ascii=bool(len(str(value)) % 2))
+    assert _same(parse_line(line), _parse_with_json_only(line))
+
+
+def _same(a: object, b: object) -> bool:
+    # NaN != NaN: compare the JSON text of both results (key order included).
+    return json.dumps(a, sort_keys=False) == json.dumps(b, sort_keys=False)
