@@ -157,3 +157,10 @@ def test_fast_json_path_agrees_with_the_standard_parser(value) -> None:
 def _same(a: object, b: object) -> bool:
     # NaN != NaN: compare the JSON text of both results (key order included).
     return json.dumps(a, sort_keys=False) == json.dumps(b, sort_keys=False)
+
+
+def test_integers_beyond_64_bits_keep_every_digit(tmp_path: Path, read_all) -> None:
+    # orjson would read them as floats; the reader sends such lines to the standard parser.
+    lines = [b'{"id": 123456789012345678901234567890, "n": 1}', b'{"id": 7, "n": 2}']
+    result = read_all(_write(tmp_path / "e.jsonl", lines), "device_events")
+    assert result.table["id"].to_pylist() == ["123456789012345678901234567890", "7"]

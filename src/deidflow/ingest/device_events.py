@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from deidflow.ingest._base import ReadContext
 from deidflow.ingest.lines import LineBlock, iter_line_blocks
 
 PROVENANCE = ("_file", "_record")
-_LONG_DIGIT_RUN = re.compile(r"[0-9]{19}")  # may be an integer beyond 64 bits
+_LONG_DIGIT_RUN = "[0-9]{19}"  # may be an integer beyond 64 bits (Python re and RE2)
 _NUMERIC = (pa.int64(), pa.float64())
 
 
@@ -59,9 +60,14 @@ def _parse_block(
     good: list[int] = []
     bad: list[int] = []
     reasons: list[str] = []
+    # orjson reads integers beyond 64 bits as floats: lines that may hold one (a run of 19
+    # digits, one RE2 pass over the block) go to the standard parser.
+    long_runs = pc.fill_null(pc.match_substring_regex(block.text, _LONG_DIGIT_RUN), False)
     with _gc_paused():
-        for i, line in enumerate(block.text.to_pylist()):
-            row_or_reason = parse_line(line)
+        for i, (line, exact) in enumerate(
+            zip(block.text.to_pylist(), long_runs.to_pylist(), strict=True)
+        ):
+            row_or_reason = parse_line(line, exact)
             if isinstance(row_or_reason, str):
                 bad.append(i)
                 reasons.append(row_or_reason)
@@ -93,18 +99,23 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_line(line: str | None) -> dict[str, Any] | str:
-    """Return the flattened object of one line, or the quarantine reason."""
+def parse_line(line: str | None, exact: bool | None = None) -> dict[str, Any] | str:
+    """Return the flattened object of one line, or the quarantine reason.
+
+    ``exact``: whether the line may hold an integer beyond 64 bits, which only the standard
+    parser reads exactly (None: test it here).
+    """
     if line is None:
         return "bad_encoding"
     if not line.strip():
         return "empty"
+    if exact is None:
+        exact = re.search(_LONG_DIGIT_RUN, line) is not None
     try:
-        # orjson refuses some of what `json` reads (NaN, lone surrogate escapes, deep nesting)
-        # and reads integers beyond 64 bits as floats: those lines go to the standard parser,
-        # so the outcome never depends on the fast path.
-        if _LONG_DIGIT_RUN.search(line):
-            raise orjson.JSONDecodeError("long integer", line, 0)
+        # orjson refuses some of what `json` reads (NaN, lone surrogate escapes, deep nesting):
+        # the standard parser decides those, so the outcome never depends on the fast path.
+        if exact:
+            raise orjson.JSONDecodeError("may hold an integer beyond 64 bits", line, 0)
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
         try:
