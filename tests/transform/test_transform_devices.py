@@ -49,6 +49,58 @@ def test_ip_truncate_ipv4_matches_ipaddress(values):
     assert out[""].to_pylist() == expected
 
 
+def _ipv6_spellings(number: int) -> list[str]:
+    import ipaddress
+
+    address = ipaddress.IPv6Address(number)
+    hextets = address.exploded.split(":")
+    return [
+        address.compressed,  # canonical
+        address.exploded,  # leading zeros
+        address.compressed.upper(),
+        ":".join(h.lstrip("0") or "0" for h in hextets),  # no `::`
+        f"[{address.compressed}]",
+        f"{address.compressed}%eth0",  # zone id
+        str(ipaddress.IPv6Address(number & 0xFFFFFFFF | 0xFFFF00000000)),  # IPv4-mapped
+    ]
+
+
+_IPV6_NUMBERS = st.one_of(
+    st.integers(0, 2**128 - 1),
+    st.integers(0, 2**16 - 1).map(lambda n: n << 112),  # long zero runs
+    st.lists(st.sampled_from([0, 0, 1, 0xFFFF]), min_size=8, max_size=8).map(
+        lambda hs: sum(h << (16 * (7 - i)) for i, h in enumerate(hs))
+    ),  # runs of zeros in every position: RFC 5952 picks the first longest
+)
+
+
+def _truncate_reference(value, prefix):
+    import ipaddress
+
+    from deidflow.transform.normalize import canonical_ip
+
+    try:
+        address = ipaddress.ip_address(canonical_ip(value))
+    except ValueError:
+        return None
+    bits = 24 if address.version == 4 else prefix
+    return ipaddress.ip_network((address, bits), strict=False).network_address.compressed
+
+
+@settings(max_examples=300, deadline=None)
+@given(_IPV6_NUMBERS, st.integers(0, 127))
+def test_ipv6_fast_paths_match_ipaddress(number, prefix):
+    # The C-library fast paths for canonical IPv6 give exactly what `ipaddress` gives.
+    from deidflow.transform.ip_truncate import truncate_ip
+    from deidflow.transform.normalize import canonical_ip, normalize_ip
+
+    spellings = _ipv6_spellings(number) + ["1:2:3:4:5:6:7:8:9", "1::2::3", ":::", "g::1"]
+    canonical = normalize_ip(pa.array(spellings, pa.string())).to_pylist()
+    assert canonical == [canonical_ip(v) for v in spellings]
+    for value in spellings:
+        assert truncate_ip(value, 24, prefix) == _truncate_reference(value, prefix), value
+
+
 @pytest.mark.parametrize(
     ("value", "tac"),
     [

@@ -16,6 +16,7 @@ arithmetic; other addresses with ``ipaddress``, once per distinct value.
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,7 @@ from pydantic import Field
 
 from deidflow.transform._arrow import on_distinct, per_distinct, to_strings
 from deidflow.transform.base import Transform, TransformContext, TransformParams
-from deidflow.transform.normalize import IPV4_CANONICAL, canonical_ip
+from deidflow.transform.normalize import IPV4_CANONICAL, canonical_ip, canonical_ipv6_bytes
 from deidflow.transform.registry import register
 
 _SHIFTS = np.array([24, 16, 8, 0], dtype=np.uint32)
@@ -42,6 +43,11 @@ def _truncate_ipv4(canonical: pa.Array, prefix: int) -> pa.Array:
 
 def truncate_ip(value: str, ipv4_prefix: int = 24, ipv6_prefix: int = 48) -> str | None:
     """One IP address → its network address under the prefix; None if it is not an address."""
+    packed = canonical_ipv6_bytes(value)
+    if packed is not None:  # canonical IPv6: mask the bytes, the C library writes the text
+        network = socket.inet_ntop(socket.AF_INET6, _masked(packed, ipv6_prefix))
+        if "." not in network:
+            return network
     text = canonical_ip(value)
     try:
         address = ipaddress.ip_address(text)
@@ -49,6 +55,14 @@ def truncate_ip(value: str, ipv4_prefix: int = 24, ipv6_prefix: int = 48) -> str
         return None
     prefix = ipv4_prefix if address.version == 4 else ipv6_prefix
     return ipaddress.ip_network((address, prefix), strict=False).network_address.compressed
+
+
+def _masked(packed: bytes, prefix: int) -> bytes:
+    """Keep the first ``prefix`` bits of ``packed``, zero the rest."""
+    number = int.from_bytes(packed, "big")
+    bits = len(packed) * 8
+    mask = ((1 << bits) - 1) ^ ((1 << (bits - prefix)) - 1)
+    return (number & mask).to_bytes(len(packed), "big")
 
 
 def truncate_ips(

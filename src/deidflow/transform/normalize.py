@@ -9,6 +9,7 @@ through.
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 import phonenumbers
 import pyarrow as pa
@@ -46,6 +47,23 @@ def normalize_email(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(decoded, "^mailto:", "")
 
 
+def canonical_ipv6_bytes(value: str) -> bytes | None:
+    """Return the 16 bytes of ``value`` if it is canonical IPv6 text (RFC 5952), else None.
+
+    A fast path through the C library (``inet_pton`` / ``inet_ntop``): a spelling the library
+    reads and writes back unchanged is also what ``ipaddress`` reads and writes as
+    ``compressed``. Text with an embedded IPv4 (`.`) or a zone id (`%`) is left to
+    ``ipaddress``, whose spelling of those differs.
+    """
+    if "." in value or "%" in value:
+        return None
+    try:
+        packed = socket.inet_pton(socket.AF_INET6, value)
+    except (OSError, ValueError):
+        return None
+    return packed if socket.inet_ntop(socket.AF_INET6, packed) == value else None
+
+
 def canonical_ip(value: str) -> str:
     """One IP address → ``ipaddress`` canonical text; IPv4-mapped IPv6 → the IPv4; else as is."""
     text = value.strip().strip("[]")
@@ -59,12 +77,13 @@ def canonical_ip(value: str) -> str:
 
 
 def normalize_ip(values: pa.Array) -> pa.Array:
-    """IP addresses → canonical text; canonical IPv4 (the common case) skips the parser."""
+    """IP addresses → canonical text; canonical IPv4 and IPv6 (the common cases) skip the parser."""
 
     def _canonical(distinct: pa.Array) -> pa.Array:
         other = pc.invert(pc.match_substring_regex(distinct, IPV4_CANONICAL))
-        slow = pa.array([canonical_ip(v) for v in distinct.filter(other).to_pylist()], pa.string())
-        return pc.replace_with_mask(distinct, other, slow)
+        values = distinct.filter(other).to_pylist()
+        slow = [v if canonical_ipv6_bytes(v) is not None else canonical_ip(v) for v in values]
+        return pc.replace_with_mask(distinct, other, pa.array(slow, pa.string()))
 
     return on_distinct(values, _canonical)
 
