@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,10 @@ def _run(tool: str, raw: Path, source: str) -> Result:
     measured: Measured = run_child(MODULE, ["--measure", tool, str(raw), str(out), source])
     result, size = measured.result, input_bytes(source_files(raw, source))
     seconds = result["seconds"]
+    print(
+        f"  {source} {tool} ({raw.name}): {result['rows']:,} rows in {seconds:.1f} s",
+        file=sys.stderr,
+    )
     return {
         "source": source,
         "tool": tool,
@@ -276,7 +281,8 @@ def _quality(runs: list[Result], small: Path, sources: list[str]) -> list[list[o
                     counts[i] += s[name]
     rows = []
     for (entity, level), slot in sorted(totals.items()):
-        row: list[object] = [entity, level, sum(slot.get("deidflow", slot["presidio"])[::2])]
+        counted = slot["deidflow"] if "deidflow" in slot else slot["presidio"]
+        row: list[object] = [entity, level, counted[0] + counted[2]]
         for tool in ("deidflow", "presidio"):
             tp, fp, fn = slot.get(tool, [0, 0, 0])
             row += [
@@ -302,10 +308,11 @@ def run(rows: int, presidio_rows: int, sources: list[str], presidio: bool = True
     small = generated(presidio_rows, form_rows=max(presidio_rows // 10, 20))
     runs = _speed_runs(big, small, sources, presidio)
     speed = [[r[k] for k in SPEED_KEYS] for r in runs]
-    ratios, quality = _ratios(runs, sources), _quality(runs, small, sources)
+    ratios = _ratios(runs, sources)
     print(f"### Speed (--rows {rows}, Presidio and the small set: --rows {presidio_rows})\n")
     print(markdown_table(SPEED_HEADERS, speed) + "\n")
-    print(markdown_table(RATIO_HEADERS, ratios) + "\n")
+    print(markdown_table(RATIO_HEADERS, ratios) + "\n", flush=True)
+    quality = _quality(runs, small, sources)
     print(f"### Detection quality on the small set (summed over {', '.join(sources)})\n")
     print(markdown_table(QUALITY_HEADERS, quality) + "\n")
     return {"runs": runs, "ratios": ratios, "quality": quality}

@@ -161,10 +161,11 @@ class PhoneRecognizer(LocalRecognizer):
         probe = decoded
         for region in self.regions:
             gate = self._gates[region]
-            if open_regions is None or probe is not decoded:
-                if not gate.search(probe) or (probe is not decoded and not gate.search(decoded)):
-                    continue
-            elif region not in open_regions:
+            if open_regions is None:
+                passes = gate.search(decoded) is not None
+            else:
+                passes = region in open_regions
+            if not passes or (probe is not decoded and not gate.search(probe)):
                 continue
             found = [
                 match
