@@ -67,29 +67,33 @@ def find_spans(
     codes, row_entities = candidate_rows(distinct, wanted)
     scan = make_scanner(analyzer, score_threshold)
     candidates = distinct.take(codes)
-    gates = phone_gates(analyzer, candidates)
+    gates = phone_gates(analyzer, candidates, wanted)
     spans: list[Span] = []
     for code, text, names, gate in zip(
         codes.tolist(), candidates.to_pylist(), row_entities, gates, strict=True
     ):
         spans.extend(resolve_overlaps(code, scan(text, names, gate)))
-    return _expand(spans_to_table(spans), encoded.indices)
+    return _expand(spans_to_table(spans), encoded.indices, len(distinct))
 
 
-def phone_gates(analyzer: AnalyzerEngine, texts: pa.Array) -> list[frozenset[str] | None]:
+def phone_gates(
+    analyzer: AnalyzerEngine, texts: pa.Array, entities: Iterable[Entity] = (Entity.PHONE_NUMBER,)
+) -> list[frozenset[str] | None]:
     """Per text, the regions whose phone gate passes: one RE2 pass per region over the column.
 
-    None for every text when the analyzer has no `PhoneRecognizer` or uses an NLP engine (then
-    `analyzer.analyze` runs the gates itself).
+    None for every text when phones are not among `entities`, the analyzer has no
+    `PhoneRecognizer` or uses an NLP engine (then `analyzer.analyze` runs the gates itself).
     """
     phones = [r for r in analyzer.registry.recognizers if isinstance(r, PhoneRecognizer)]
-    if len(phones) != 1 or not isinstance(analyzer.nlp_engine, NoOpNlpEngine):
+    usable = len(phones) == 1 and isinstance(analyzer.nlp_engine, NoOpNlpEngine)
+    if not usable or Entity.PHONE_NUMBER not in set(entities):
         return [None] * len(texts)
     masks = {r: _regex_mask(texts, p) for r, p in phones[0].region_prefilters().items()}
     if not masks:
         return [None] * len(texts)
-    regions, matrix = list(masks), np.column_stack(list(masks.values()))
-    return [frozenset(regions[j] for j in np.flatnonzero(hit)) for hit in matrix]
+    per_row = _labels_per_row(np.column_stack(list(masks.values())), list(masks))
+    sets = {labels: frozenset(labels) for labels in set(per_row)}
+    return [sets[labels] for labels in per_row]
 
 
 def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
@@ -127,6 +131,8 @@ def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
             )
         ]
         kept = [r for r in results if r.score >= score_threshold]
+        if len(kept) == 1 and kept[0].score > 0:
+            return kept  # what remove_duplicates returns for one scored result
         return EntityRecognizer.remove_duplicates(kept)
 
     return scan
@@ -153,12 +159,29 @@ def candidate_rows(
     if not masks:
         return rows, [list(always) for _ in range(len(rows))]
     names, matrix = list(masks), np.column_stack(list(masks.values()))[rows]
-    per_row = [[names[j] for j in np.flatnonzero(hit)] + always for hit in matrix]
-    return rows, per_row
+    return rows, [[*hits, *always] for hits in _labels_per_row(matrix, names)]
+
+
+def _labels_per_row(matrix: np.ndarray, labels: list[str]) -> list[tuple[str, ...]]:
+    """Per row of a boolean matrix, the labels of its true columns (one tuple per distinct row)."""
+    if matrix.shape[1] > 62:
+        return [tuple(labels[j] for j in np.flatnonzero(hit)) for hit in matrix]
+    keys = matrix.astype(np.int64) @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    subsets = [
+        tuple(label for j, label in enumerate(labels) if (key >> j) & 1)
+        for key in distinct.tolist()
+    ]
+    return [subsets[i] for i in inverse.ravel().tolist()]
 
 
 def resolve_overlaps(row: int, results: Iterable[RecognizerResult]) -> list[Span]:
     """Keep, among overlapping results, the longest, then highest-scoring, then earliest span."""
+    if not isinstance(results, list):
+        results = list(results)
+    if len(results) == 1:
+        (only,) = results
+        return [(row, only.start, only.end, only.entity_type, float(only.score))]
     ranked = sorted(results, key=lambda r: (r.start - r.end, -r.score, r.start))
     kept: list[RecognizerResult] = []
     for result in ranked:
@@ -186,16 +209,23 @@ def _loaded(analyzer: AnalyzerEngine, names: list[str]) -> list[EntityRecognizer
     return list(recognizers)
 
 
-def _expand(distinct_spans: pa.Table, codes: pa.Array) -> pa.Table:
-    """Turn spans of distinct texts (`row` = dictionary code) into spans of every input row."""
+def _expand(distinct_spans: pa.Table, codes: pa.Array, n_distinct: int) -> pa.Table:
+    """Turn spans of distinct texts (`row` = dictionary code) into spans of every input row.
+
+    `distinct_spans` is sorted by (code, start); every input row gets its code's run of spans,
+    so the result is sorted by (row, start). Vectorised: one repeat and one take.
+    """
     if distinct_spans.num_rows == 0:
         return distinct_spans
-    rows = pa.table({"code": codes.cast(pa.int64()), "row": np.arange(len(codes), dtype=np.int64)})
-    joined = rows.join(
-        distinct_spans.rename_columns(["code", *SPAN_SCHEMA.names[1:]]), "code", join_type="inner"
-    )
-    joined = joined.sort_by([("row", "ascending"), ("start", "ascending")])
-    return pa.Table.from_arrays([joined[n] for n in SPAN_SCHEMA.names], schema=SPAN_SCHEMA)
+    per_code = np.bincount(distinct_spans["row"].to_numpy(), minlength=n_distinct)
+    first_of_code = np.cumsum(per_code) - per_code
+    valid = np.asarray(pc.is_valid(codes), dtype=bool)
+    row_codes = np.asarray(pc.fill_null(codes, 0).cast(pa.int64()), dtype=np.int64)
+    per_row = np.where(valid, per_code[row_codes], 0)
+    rows = np.repeat(np.arange(len(row_codes), dtype=np.int64), per_row)
+    rank = np.arange(len(rows), dtype=np.int64) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    expanded = distinct_spans.take(pa.array(first_of_code[row_codes[rows]] + rank))
+    return expanded.set_column(0, SPAN_SCHEMA.field("row"), pa.array(rows, pa.int64()))
 
 
 def _supported_entities(

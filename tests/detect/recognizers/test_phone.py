@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from deidflow.detect.recognizers.phone import PhoneRecognizer, decode_plus, is_valid_phone
@@ -81,6 +81,9 @@ _PIECES = st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=4).map(" ".join))
+# found by hypothesis against a since-reverted shortcut (later regions skipped where the first
+# one had read a number): a later region reads `0/ 01512 3456789`, longer than the first's
+@example("+12015550123 0/ 01512 3456789")
 def test_region_gates_never_hide_a_number(text):
     # The gates only skip matcher passes that would find nothing: same results as no gates.
     gated = PhoneRecognizer()

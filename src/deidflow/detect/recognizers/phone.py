@@ -33,6 +33,8 @@ _CACHE_SIZE = 1 << 16
 # (candidate, character before it or "" at offset 0, next 3 characters) -> match or None.
 CandidateKey = tuple[str, str, str]
 CandidateHit = tuple[int, str, PhoneNumber] | None
+# Where phonenumbers starts reading a number: the first plus sign or digit.
+_VALID_START = re.compile("[+\uff0b\\d]")
 
 
 def decode_plus(text: str) -> str:
@@ -71,36 +73,58 @@ def decode_escapes(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), offsets
 
 
-def _mask(text: str, matches: list[PhoneNumberMatch]) -> str:
-    """Overwrite the matched numbers with `_` (no digit, no separator, no `+`)."""
-    for match in matches:
-        text = text[: match.start] + "_" * (match.end - match.start) + text[match.end :]
-    return text
-
-
 class CachingMatcher(PhoneNumberMatcher):
     """`PhoneNumberMatcher` that evaluates each distinct candidate in its context only once.
 
     The matcher's verdict on a candidate depends on the candidate, the character before it
     (or being at offset 0), the next character and, for time stamps, the next three: the key.
     User agents, dates and versions repeat across texts, so their (failing) parses are shared.
+
+    `shared` (optional) holds verdicts every region agrees on: a whole candidate written with
+    a `+` that parses as a valid number. Parsing such a number ignores the region, and VALID
+    leniency's checks do not consult it, so each region's pass can take it from there.
     """
 
-    def __init__(self, text: str, region: str, cache: dict[CandidateKey, CandidateHit]) -> None:
+    def __init__(
+        self,
+        text: str,
+        region: str,
+        cache: dict[CandidateKey, CandidateHit],
+        shared: dict[CandidateKey, CandidateHit] | None = None,
+    ) -> None:
         super().__init__(text, region, leniency=phonenumbers.Leniency.VALID)
         self._cache = cache
+        self._shared = shared if shared is not None else {}
 
     def _extract_match(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
         end = offset + len(candidate)
         key = (candidate, self.text[offset - 1] if offset else "", self.text[end : end + 3])
-        if key not in self._cache:
+        if key in self._cache:
+            hit = self._cache[key]
+        elif key in self._shared:
+            hit = self._shared[key]
+        else:
             match = super()._extract_match(candidate, offset)
             hit = None if match is None else (match.start - offset, match.raw_string, match.number)
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.clear()
-            self._cache[key] = hit
-        cached = self._cache[key]
-        return None if cached is None else PhoneNumberMatch(offset + cached[0], *cached[1:])
+            _remember(self._cache, key, hit)
+            if hit is not None and hit[1] == candidate and _international(candidate):
+                _remember(self._shared, key, hit)
+        return None if hit is None else PhoneNumberMatch(offset + hit[0], *hit[1:])
+
+
+def _remember(
+    cache: dict[CandidateKey, CandidateHit], key: CandidateKey, hit: CandidateHit
+) -> None:
+    """Store a verdict; a full cache starts over (bounded memory)."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = hit
+
+
+def _international(candidate: str) -> bool:
+    """Whether the number in `candidate` starts with a plus (where phonenumbers starts reading)."""
+    start = _VALID_START.search(candidate)
+    return start is not None and start.group(0) in "+\uff0b"
 
 
 class PhoneRecognizer(LocalRecognizer):
@@ -125,6 +149,7 @@ class PhoneRecognizer(LocalRecognizer):
         self.regions = regions
         self._gates = {r: region_gate(r, primary=i == 0) for i, r in enumerate(regions)}
         self._caches: dict[str, dict[CandidateKey, CandidateHit]] = {r: {} for r in regions}
+        self._shared: dict[CandidateKey, CandidateHit] = {}
         self.prefilter = gates_prefilter(regions)
         super().__init__(supported_entities=[self.ENTITY.value], context=list(self.CONTEXT))
 
@@ -148,34 +173,20 @@ class PhoneRecognizer(LocalRecognizer):
     def analyze_regions(
         self, text: str, open_regions: Container[str] | None
     ) -> list[RecognizerResult]:
-        """`analyze`, given which regions' gates pass on `text` (None: evaluate them here).
-
-        A region pass runs only if its gate passes on the text and, once earlier regions found
-        numbers, also on the text with those numbers masked out: a later region may only add
-        numbers elsewhere, the primary region's reading of a number wins.
-        """
+        """`analyze`, given which regions' gates pass on `text` (None: evaluate them here)."""
         decoded, offsets = decode_escapes(text)
         if open_regions is not None and decoded is not text:
             open_regions = None  # the verdicts are for the raw text, the gates read the decoded
         spans: dict[tuple[int, int], str] = {}
-        probe = decoded
         for region in self.regions:
-            gate = self._gates[region]
             if open_regions is None:
-                passes = gate.search(decoded) is not None
-            else:
-                passes = region in open_regions
-            if not passes or (probe is not decoded and not gate.search(probe)):
+                if not self._gates[region].search(decoded):
+                    continue
+            elif region not in open_regions:
                 continue
-            found = [
-                match
-                for match in self._matcher(decoded, region)
-                if self._written_in_full(match.raw_string, region)
-            ]
-            for match in found:
-                spans.setdefault((offsets[match.start], offsets[match.end]), region)
-            if found:
-                probe = _mask(probe, found)
+            for match in self._matcher(decoded, region):
+                if self._written_in_full(match.raw_string, region):
+                    spans.setdefault((offsets[match.start], offsets[match.end]), region)
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
         return self.remove_duplicates(results)
 
@@ -183,11 +194,12 @@ class PhoneRecognizer(LocalRecognizer):
         """Forget the cached candidate verdicts (benchmarks measure a cold start with this)."""
         for cache in self._caches.values():
             cache.clear()
+        self._shared.clear()
 
     def _matcher(self, text: str, region: str) -> PhoneNumberMatcher:
         if len(text) > _CACHE_TEXT_LIMIT:
             return PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
-        return CachingMatcher(text, region, self._caches[region])
+        return CachingMatcher(text, region, self._caches[region], self._shared)
 
     def _written_in_full(self, raw: str, region: str) -> bool:
         """Outside the primary region, a national number must carry its trunk prefix `0`.
