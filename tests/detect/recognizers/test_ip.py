@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from deidflow.detect.recognizers.ip import is_valid_ipv4, is_valid_ipv6
+from deidflow.detect.recognizers.ip import IpRecognizer, is_valid_ipv4, is_valid_ipv6, parse_ip
 from deidflow.entities import Entity
 
 from .._helpers import check_table
@@ -57,3 +59,14 @@ def test_presidio_ip_recognizer_matches_ua_versions():
 def test_ip_helpers():
     assert is_valid_ipv4("10.0.0.1") and not is_valid_ipv4("::1")
     assert is_valid_ipv6("fe80::1%eth0") and not is_valid_ipv6("::")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789", min_size=1, max_size=3), min_size=4, max_size=4))
+@example(["0", "0", "0", "0"])  # unspecified
+@example(["01", "2", "3", "4"])  # leading zero
+@example(["255", "255", "255", "256"])
+def test_dotted_quad_check_equals_ipaddress(octets):
+    # The recognizer checks a dotted quad without `ipaddress`; the verdict must be the same.
+    value = ".".join(octets)
+    assert IpRecognizer().validate_result(value) == (parse_ip(value) is not None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from presidio_analyzer import Pattern
 
@@ -18,6 +19,7 @@ _V4_RIGHT = r"(?!\w)(?!\.\d)"
 _V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + _V4 + r"|[0-9A-Fa-f]{1,4})?(?:%[0-9A-Za-z_.-]+)?"
 _V6_LEFT = r"(?<![\w:.])"
 _V6_RIGHT = r"(?![\w:])(?!\.\d)"
+_DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 
 def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -61,5 +63,10 @@ class IpRecognizer(DeidflowPatternRecognizer):
         `a::b` and `dead::beef` are valid IPv6 spellings, but in prose they are scope operators
         and words; real addresses nearly always carry a digit.
         """
+        if _DOTTED_QUAD.fullmatch(pattern_text):  # what `ipaddress` checks, without parsing
+            octets = pattern_text.split(".")
+            return all(int(o) <= 255 and (o == "0" or o[0] != "0") for o in octets) and any(
+                o != "0" for o in octets
+            )
         has_digit = any(ch.isdigit() for ch in pattern_text)
         return has_digit and parse_ip(pattern_text) is not None
