@@ -130,3 +130,36 @@ def test_prefilter_is_a_superset(analyzer, text):
     brute = resolve_overlaps(0, analyzer.analyze(text, LANGUAGE, score_threshold=0.5))
     table = find_spans(pa.array([text]), analyzer=analyzer)
     assert table.num_rows == len(brute)
+
+
+def test_memo_reuses_spans_of_texts_seen_in_earlier_batches(analyzer, monkeypatch):
+    from deidflow.detect import spans as spans_module
+    from deidflow.detect.memo import SpanMemo
+
+    batches = [
+        ["call 13812345678", "xff 203.0.113.7, 10.0.0.1", None, "nothing here"],
+        ["xff 203.0.113.7, 10.0.0.1", "mail a@b.cn", "call 13812345678", "call 13812345678"],
+    ]
+    expected = [find_spans(pa.array(b), analyzer=analyzer) for b in batches]
+    scanned: list[str] = []
+    make = spans_module.make_scanner
+
+    def spying_scanner(*args, **kwargs):
+        scan = make(*args, **kwargs)
+        return lambda text, names, gates=None: scanned.append(text) or scan(text, names, gates)
+
+    monkeypatch.setattr(spans_module, "make_scanner", spying_scanner)
+    memo = SpanMemo()
+    got = [find_spans(pa.array(b), analyzer=analyzer, memo=memo) for b in batches]
+    assert [t.to_pylist() for t in got] == [t.to_pylist() for t in expected]
+    # the second batch scans only the text the first did not hold
+    assert scanned == ["call 13812345678", "xff 203.0.113.7, 10.0.0.1", "mail a@b.cn"]
+
+
+def test_memo_is_bounded():
+    from deidflow.detect.memo import SpanMemo
+
+    memo = SpanMemo(limit=2)
+    for text in ("a", "b", "c"):
+        memo.put(text, [])
+    assert len(memo) == 1 and memo.get("c") == [] and memo.get("a") is None

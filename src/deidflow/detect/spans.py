@@ -23,6 +23,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from deidflow.detect.analyzer import LANGUAGE, build_analyzer
+from deidflow.detect.memo import SpanMemo
 from deidflow.detect.recognizers import RECOGNIZERS, PhoneRecognizer, prefilter_for
 from deidflow.entities import Entity
 
@@ -46,6 +47,7 @@ def find_spans(
     entities: Iterable[Entity] | None = None,
     analyzer: AnalyzerEngine | None = None,
     score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+    memo: SpanMemo | None = None,
 ) -> pa.Table:
     """Return the personal-data spans in `texts` as a table with `SPAN_SCHEMA`.
 
@@ -58,6 +60,9 @@ def find_spans(
         entities: entities to look for; default: all the analyzer supports.
         analyzer: a Presidio analyzer; default: `build_analyzer(entities)`.
         score_threshold: spans scoring below this are dropped.
+        memo: spans of texts scanned by earlier calls, reused and extended (a column's batches
+            share one; it must only ever see the same analyzer, entities and threshold). It
+            holds raw text in memory, never anywhere else.
     """
     strings = _as_strings(texts)
     analyzer = analyzer if analyzer is not None else build_analyzer(entities)
@@ -72,7 +77,12 @@ def find_spans(
     for code, text, names, gate in zip(
         codes.tolist(), candidates.to_pylist(), row_entities, gates, strict=True
     ):
-        spans.extend(resolve_overlaps(code, scan(text, names, gate)))
+        found = memo.get(text) if memo is not None else None
+        if found is None:
+            found = [span[1:] for span in resolve_overlaps(0, scan(text, names, gate))]
+            if memo is not None:
+                memo.put(text, found)
+        spans.extend([(code, *span) for span in found])
     return _expand(spans_to_table(spans), encoded.indices, len(distinct))
 
 

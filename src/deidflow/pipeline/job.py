@@ -61,8 +61,9 @@ class Job:
         if model is None:
             return find_spans
 
-        def find(texts: pa.Array, entities: Any = None) -> pa.Table:
-            return find_spans(texts, entities, analyzer=build_analyzer(entities, spacy_model=model))
+        def find(texts: pa.Array, entities: Any = None, memo: Any = None) -> pa.Table:
+            analyzer = build_analyzer(entities, spacy_model=model)
+            return find_spans(texts, entities, analyzer=analyzer, memo=memo)
 
         return find
 

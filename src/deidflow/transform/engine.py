@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.detect.memo import SpanMemo
 from deidflow.entities import Entity, Role
 from deidflow.metadata import PREFIX, field_annotations
 from deidflow.policy import ColumnPlan
@@ -99,6 +101,9 @@ class Engine:
         self.tier, self.partner, self.keyring = tier, partner, keyring
         self.find_spans = find_spans
         self.find_context_spans = find_context_spans
+        # Per free-text column: spans of texts already scanned, shared by its batches.
+        self._memos: dict[str, SpanMemo] = {}
+        self._memo_ok = find_spans is not None and _accepts_memo(find_spans)
         self.columns = {plan.column: _compile(plan) for plan in plans}
 
     def apply(self, batch: pa.RecordBatch) -> EngineResult:
@@ -136,7 +141,13 @@ class Engine:
     ) -> pa.Table | None:
         texts = _as_strings(values)
         wanted = _scrubbed_entities(column)
-        found = [self.find_spans(texts, entities=wanted)] if self.find_spans is not None else []
+        found = []
+        if self.find_spans is not None:
+            if self._memo_ok:
+                memo = self._memos.setdefault(column.plan.column, SpanMemo())
+                found.append(self.find_spans(texts, entities=wanted, memo=memo))
+            else:
+                found.append(self.find_spans(texts, entities=wanted))
         if self.find_context_spans is not None and row_context:
             found.append(self.find_context_spans(texts, row_context))
         if not found:
@@ -197,6 +208,15 @@ class Engine:
         if self.partner:
             meta["partner"] = self.partner
         return {PREFIX + key: value for key, value in meta.items()}
+
+
+def _accepts_memo(find_spans: SpanFinder) -> bool:
+    """Whether a span finder takes `memo=` (deidflow's does; a stand-in may not)."""
+    try:
+        parameters = inspect.signature(find_spans).parameters
+    except (TypeError, ValueError):
+        return False
+    return "memo" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 def _scrubbed_entities(column: _Column) -> list[Entity] | None:
