@@ -174,3 +174,26 @@ def test_an_international_number_is_parsed_once_for_all_regions(monkeypatch):
     spans = [(r.start, r.end) for r in recognizer.analyze("call +86 138 1234 5678", [])]
     assert spans == [(5, 22)]
     assert calls == ["CN"]  # the US, GB and DE passes (a `+` opens their gates) reuse it
+
+
+_INTERNATIONAL = st.sampled_from(
+    ["+86 138 1234 5678", "+1 206 555 0123", "+44 20 7946 0958", "+4930123456", "+12015550123"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_INTERNATIONAL, _PIECES), min_size=1, max_size=3).map(" ".join))
+def test_stopping_after_a_sole_international_number_changes_nothing(text):
+    # The shortcut may only skip region passes that would find exactly the same number.
+    import deidflow.detect.recognizers.phone as phone
+
+    def spans() -> list[tuple[int, int, float]]:
+        return [(r.start, r.end, r.score) for r in PhoneRecognizer().analyze(text, [])]
+
+    with_shortcut = spans()
+    original = phone._sole_international
+    phone._sole_international = lambda text, found: False
+    try:
+        assert spans() == with_shortcut
+    finally:
+        phone._sole_international = original

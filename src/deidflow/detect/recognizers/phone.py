@@ -7,7 +7,7 @@ from collections.abc import Container
 from typing import ClassVar
 
 import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberMatch, PhoneNumberMatcher
+from phonenumbers import PhoneNumber, PhoneNumberMatch, PhoneNumberMatcher, phonenumbermatcher
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -33,6 +33,8 @@ _CACHE_SIZE = 1 << 16
 # (candidate, character before it or "" at offset 0, next 3 characters) -> match or None.
 CandidateKey = tuple[str, str, str]
 CandidateHit = tuple[int, str, PhoneNumber] | None
+# phonenumbers' candidate pattern (private, but the matcher's own): which substrings it reads.
+_CANDIDATE: re.Pattern[str] = phonenumbermatcher._PATTERN
 # Where phonenumbers starts reading a number: the first plus sign or digit.
 _VALID_START = re.compile("[+\uff0b\\d]")
 
@@ -121,6 +123,25 @@ def _remember(
     cache[key] = hit
 
 
+def _sole_international(text: str, found: list[PhoneNumberMatch]) -> bool:
+    """Whether `found` is the text's only candidate, read whole as a `+` number.
+
+    phonenumbers finds candidates with a region-independent pattern, and reads a whole
+    candidate written with `+` the same way in every region (`CachingMatcher`); with no other
+    candidate in the text, a pass in any region returns exactly this match.
+    """
+    if len(found) != 1 or not _international(found[0].raw_string):
+        return False
+    first = _CANDIDATE.search(text)
+    only = found[0]
+    return (
+        first is not None
+        and first.start() == only.start
+        and first.group(0) == only.raw_string
+        and _CANDIDATE.search(text, only.end) is None
+    )
+
+
 def _international(candidate: str) -> bool:
     """Whether the number in `candidate` starts with a plus (where phonenumbers starts reading)."""
     start = _VALID_START.search(candidate)
@@ -184,9 +205,12 @@ class PhoneRecognizer(LocalRecognizer):
                     continue
             elif region not in open_regions:
                 continue
-            for match in self._matcher(decoded, region):
+            found = list(self._matcher(decoded, region))
+            for match in found:
                 if self._written_in_full(match.raw_string, region):
                     spans.setdefault((offsets[match.start], offsets[match.end]), region)
+            if region == self.regions[0] and _sole_international(decoded, found):
+                break  # every other region's pass finds exactly this number
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
         return self.remove_duplicates(results)
 
