@@ -1,6 +1,10 @@
-import pyarrow as pa
+import re
 
-from deidflow.detect.recognizers.person import find_row_context_spans, name_parts
+import pyarrow as pa
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from deidflow.detect.recognizers.person import find_row_context_spans, may_contain, name_parts
 from deidflow.detect.spans import SPAN_SCHEMA
 from deidflow.entities import Entity
 
@@ -49,3 +53,26 @@ def test_name_parts():
     assert name_parts("张伟") == []
     assert name_parts("J. R. Smith") == ["Smith"]  # initials alone are too short
     assert name_parts("Ayşe Yılmaz") == ["Ayşe", "Yılmaz"]  # Latin script beyond ASCII
+
+
+# Characters `re.IGNORECASE` folds into others (dotted/dotless i, long s, Kelvin sign, sharp s,
+# final sigma, micro sign, Angstrom, titlecase digraph, combining iota), CJK, digits, `@`.
+_TRICKY = "aAiIsSkKİıſKßẞσςΣµμÅåǅǆ\u0345ιΙ张伟李 1-@."
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_TRICKY, max_size=12), st.text(alphabet=_TRICKY, min_size=1, max_size=4))
+@example("i\u0307stanbul", "İstanbul")
+@example("STRASSE", "straße")
+@example("ſtrasse", "STRASSE")
+def test_may_contain_never_rules_out_a_match(cell, value):
+    # The pre-test that saves compiling a pattern per value must never hide a real match.
+    if re.search(re.escape(value), cell, re.IGNORECASE):
+        assert may_contain(cell, value)
+
+
+def test_may_contain_rules_out_what_cannot_match():
+    assert may_contain("请联系张伟", "张伟") and not may_contain("请联系张三", "张伟")
+    assert may_contain("Hi ALICE", "alice") and not may_contain("hi bob", "alice")
+    assert may_contain("电话13812345678", "138 1234 5678") is False  # digits run differs
+    assert may_contain("Müller", "MÜLLER")  # nothing caseless to test: let through

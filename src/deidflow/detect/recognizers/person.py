@@ -22,6 +22,9 @@ FULL_VALUE_SCORE = 1.0
 NAME_PART_SCORE = 0.7
 MIN_NAME_PART = 2
 _LATIN_PART = regex.compile(r"\p{Latin}[\p{Latin}'-]*")
+# Characters without case: neither a letter with case nor a combining mark (`re` may fold
+# those into other characters).
+_CASELESS_RUN = regex.compile(r"[^\p{Cased}\p{M}\p{Lm}]+")
 
 
 def name_parts(name: str) -> list[str]:
@@ -62,14 +65,32 @@ def _matches(
 
 def _find_value(cell: str, value: str, entity: Entity) -> Iterator[tuple[int, int, float]]:
     # re.IGNORECASE folds case one character at a time, so offsets stay those of `cell`.
-    for match in re.finditer(re.escape(value), cell, re.IGNORECASE):
-        yield match.start(), match.end(), FULL_VALUE_SCORE
+    # Every value is a new pattern, and compiling it costs more than the search: compile only
+    # when `may_contain` (cheap and never wrong about a match) lets it through.
+    if may_contain(cell, value):
+        for match in re.finditer(re.escape(value), cell, re.IGNORECASE):
+            yield match.start(), match.end(), FULL_VALUE_SCORE
     if entity is not Entity.PERSON:
         return
     for part in name_parts(value):
+        if not may_contain(cell, part):
+            continue
         pattern = r"(?<![^\W\d_])" + re.escape(part) + r"(?![^\W\d_])"
         for match in re.finditer(pattern, cell, re.IGNORECASE):
             yield match.start(), match.end(), NAME_PART_SCORE
+
+
+def may_contain(cell: str, value: str) -> bool:
+    """Return False only if `value` cannot occur in `cell` under `re.IGNORECASE`.
+
+    ASCII in both: ASCII case folding is all `re` does there. Otherwise the longest run of the
+    value's caseless characters (CJK, digits, `@`...), which `re` matches only as themselves,
+    must occur in the cell; a value without one is always let through.
+    """
+    if value.isascii() and cell.isascii():
+        return value.lower() in cell.lower()
+    run = max(_CASELESS_RUN.findall(value), key=len, default="")
+    return not run or run in cell
 
 
 def _non_empty(values: pa.Array) -> pa.BooleanArray:
