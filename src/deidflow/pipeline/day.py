@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import pyarrow as pa
 
+from deidflow.detect.recognizers.phone import forget_raw_values
 from deidflow.ingest.quarantine import clear_quarantine
 from deidflow.pipeline.inputs import expand_inputs
 from deidflow.pipeline.internal import InternalResult, run_internal
@@ -126,8 +127,11 @@ def run_source_day(job: Job) -> DayOutcome:
     _reset_quarantine(job)
     inputs = expand_inputs(job.pattern)
     hashes = _timed(timings, "hash_inputs", lambda: [hash_input_file(p) for p in inputs])
-    internal = _timed(timings, "internal", lambda: run_internal(job, inputs))
-    partners = _timed(timings, "partners", lambda: run_partners(job, internal.partition))
+    try:
+        internal = _timed(timings, "internal", lambda: run_internal(job, inputs))
+        partners = _timed(timings, "partners", lambda: run_partners(job, internal.partition))
+    finally:
+        forget_raw_values()  # detector caches hold raw text: none outlives the run
     good = [h for h in hashes if job.label_for(h.path) not in internal.failed_files]
     manifest = Manifest(
         run_id=job.run_id,

@@ -197,3 +197,14 @@ def test_stopping_after_a_sole_international_number_changes_nothing(text):
         assert spans() == with_shortcut
     finally:
         phone._sole_international = original
+
+
+def test_forget_raw_values_empties_every_recognizer():
+    from deidflow.detect.recognizers.phone import forget_raw_values
+
+    recognizers = [PhoneRecognizer(), PhoneRecognizer(("US",))]
+    for recognizer in recognizers:
+        recognizer.analyze("call +86 138 1234 5678 or 13812345678", [])
+        assert any(recognizer._caches.values()) and recognizer._shared
+    forget_raw_values()
+    assert all(not any(r._caches.values()) and not r._shared for r in recognizers)

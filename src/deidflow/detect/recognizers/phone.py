@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Container
 from typing import ClassVar
 
@@ -33,6 +34,7 @@ _CACHE_SIZE = 1 << 16
 # (candidate, character before it or "" at offset 0, next 3 characters) -> match or None.
 CandidateKey = tuple[str, str, str]
 CandidateHit = tuple[int, str, PhoneNumber] | None
+_MISSING: CandidateHit = (-1, "", PhoneNumber())  # a sentinel no cache holds
 # phonenumbers' candidate pattern (private, but the matcher's own): which substrings it reads.
 _CANDIDATE: re.Pattern[str] = phonenumbermatcher._PATTERN
 # Where phonenumbers starts reading a number: the first plus sign or digit.
@@ -101,11 +103,11 @@ class CachingMatcher(PhoneNumberMatcher):
     def _extract_match(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
         end = offset + len(candidate)
         key = (candidate, self.text[offset - 1] if offset else "", self.text[end : end + 3])
-        if key in self._cache:
-            hit = self._cache[key]
-        elif key in self._shared:
-            hit = self._shared[key]
-        else:
+        # `get`, not `in` then `[]`: another thread may empty the caches (`forget_raw_values`).
+        hit = self._cache.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = self._shared.get(key, _MISSING)
+        if hit is _MISSING:
             match = super()._extract_match(candidate, offset)
             hit = None if match is None else (match.start - offset, match.raw_string, match.number)
             _remember(self._cache, key, hit)
@@ -171,6 +173,7 @@ class PhoneRecognizer(LocalRecognizer):
         self._gates = {r: region_gate(r, primary=i == 0) for i, r in enumerate(regions)}
         self._caches: dict[str, dict[CandidateKey, CandidateHit]] = {r: {} for r in regions}
         self._shared: dict[CandidateKey, CandidateHit] = {}
+        _INSTANCES.add(self)
         self.prefilter = gates_prefilter(regions)
         super().__init__(supported_entities=[self.ENTITY.value], context=list(self.CONTEXT))
 
@@ -215,7 +218,7 @@ class PhoneRecognizer(LocalRecognizer):
         return self.remove_duplicates(results)
 
     def clear_cache(self) -> None:
-        """Forget the cached candidate verdicts (benchmarks measure a cold start with this)."""
+        """Forget the cached candidate verdicts (raw candidate text; also for cold benchmarks)."""
         for cache in self._caches.values():
             cache.clear()
         self._shared.clear()
@@ -249,3 +252,17 @@ class PhoneRecognizer(LocalRecognizer):
             textual_explanation=f"valid phone number (matcher region {region})",
         )
         return RecognizerResult(self.ENTITY.value, start, end, score, explanation, metadata)
+
+
+# Every recognizer, so `forget_raw_values` reaches the ones cached analyzers hold.
+_INSTANCES: weakref.WeakSet[PhoneRecognizer] = weakref.WeakSet()
+
+
+def forget_raw_values() -> None:
+    """Empty every phone recognizer's candidate caches (they hold raw text from the input).
+
+    The pipeline calls this when a source-day ends, so no raw value outlives its run in a
+    long-lived worker process.
+    """
+    for recognizer in list(_INSTANCES):
+        recognizer.clear_cache()
