@@ -32,6 +32,8 @@ CASES = [
     (Entity.CELL_ID, "mcc=460&mnc=0&lac=4301&cid=20522", True),
     (Entity.CELL_ID, "shipped on 2026-11-10 at 10:30", False),  # a date
     (Entity.CELL_ID, "id 123-45-6789", False),  # first number is no country code
+    (Entity.CELL_ID, "wifi CMCC-5G-2F1A", False),  # an operator's Wi-Fi name
+    (Entity.CELL_ID, '{"MCC": "460", "MNC": "00", "CID": "1"}', True),
     (Entity.GPS, "at 31.2304,121.4737 now", True),
     (Entity.GPS, "lat=31.2304", True),
     (Entity.GPS, "31°13'49\"N 121°28'25\"E", True),

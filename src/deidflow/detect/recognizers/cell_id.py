@@ -39,8 +39,9 @@ class CellIdRecognizer(DeidflowPatternRecognizer):
     ENTITY = Entity.CELL_ID
     PATTERNS = (Pattern("cell_dashed", _DASHED, 0.6), Pattern("cell_keyed", _KEYED, 0.9))
     CONTEXT = ("cell", "mcc", "tower", "基站", "小区")
-    # RE2: the dashed pattern's start with its look-behind consumed (dates no longer qualify).
-    PREFILTER = r"(?:^|[^\w-])[2-7]\d{2}[-/_]\d{1,3}[-/_]\d|(?i:mcc)"
+    # RE2: the patterns' starts with their look-behinds consumed (dates and `CMCC-…` Wi-Fi
+    # names no longer qualify).
+    PREFILTER = r"(?:^|[^\w-])[2-7]\d{2}[-/_]\d{1,3}[-/_]\d|(?:^|\W)(?i:mcc)[\"']?\s*[=:]"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Reject groups whose first number is not a mobile country code."""
