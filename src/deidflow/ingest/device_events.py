@@ -27,6 +27,7 @@ from deidflow.ingest._base import ReadContext
 from deidflow.ingest.lines import LineBlock, iter_line_blocks
 
 PROVENANCE = ("_file", "_record")
+_UNPARSED = object()
 _LONG_DIGIT_RUN = "[0-9]{19}"  # may be an integer beyond 64 bits (Python re and RE2)
 _NUMERIC = (pa.int64(), pa.float64())
 
@@ -111,13 +112,15 @@ def parse_line(line: str | None, exact: bool | None = None) -> dict[str, Any] | 
         return "empty"
     if exact is None:
         exact = re.search(_LONG_DIGIT_RUN, line) is not None
-    try:
-        # orjson refuses some of what `json` reads (NaN, lone surrogate escapes, deep nesting):
-        # the standard parser decides those, so the outcome never depends on the fast path.
-        if exact:
-            raise orjson.JSONDecodeError("may hold an integer beyond 64 bits", line, 0)
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError:
+    # orjson refuses some of what `json` reads (NaN, lone surrogate escapes, deep nesting): the
+    # standard parser decides those, so the outcome never depends on the fast path.
+    value: Any = _UNPARSED
+    if not exact:
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass
+    if value is _UNPARSED:
         try:
             value = json.loads(line)
         except (ValueError, RecursionError):
