@@ -1,3 +1,5 @@
+import ipaddress
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -70,3 +72,4 @@ def test_dotted_quad_check_equals_ipaddress(octets):
     # The recognizer checks a dotted quad without `ipaddress`; the verdict must be the same.
     value = ".".join(octets)
     assert IpRecognizer().validate_result(value) == (parse_ip(value) is not None)
+    assert is_valid_ipv4(value) == isinstance(parse_ip(value), ipaddress.IPv4Address)

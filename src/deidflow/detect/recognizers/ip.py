@@ -32,8 +32,16 @@ def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 def is_valid_ipv4(value: str) -> bool:
-    """Return whether `value` is a dotted-quad IPv4 address (no leading zeros, octets <= 255)."""
-    return isinstance(parse_ip(value), ipaddress.IPv4Address)
+    """Return whether `value` is a dotted-quad IPv4 address (no leading zeros, octets <= 255).
+
+    The rules `ipaddress` applies (ASCII digits, no leading zero, not `0.0.0.0`), checked
+    without building an address object.
+    """
+    if not _DOTTED_QUAD.fullmatch(value):
+        return False
+    octets = value.split(".")
+    valid = all(int(o) <= 255 and (o == "0" or o[0] != "0") for o in octets)
+    return valid and any(o != "0" for o in octets)
 
 
 def is_valid_ipv6(value: str) -> bool:
@@ -63,10 +71,7 @@ class IpRecognizer(DeidflowPatternRecognizer):
         `a::b` and `dead::beef` are valid IPv6 spellings, but in prose they are scope operators
         and words; real addresses nearly always carry a digit.
         """
-        if _DOTTED_QUAD.fullmatch(pattern_text):  # what `ipaddress` checks, without parsing
-            octets = pattern_text.split(".")
-            return all(int(o) <= 255 and (o == "0" or o[0] != "0") for o in octets) and any(
-                o != "0" for o in octets
-            )
+        if is_valid_ipv4(pattern_text):
+            return True
         has_digit = any(ch.isdigit() for ch in pattern_text)
-        return has_digit and parse_ip(pattern_text) is not None
+        return has_digit and is_valid_ipv6(pattern_text)
