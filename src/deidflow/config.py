@@ -23,6 +23,13 @@ class SourceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: SourceKind = Field(description="Reader to use: access_log, device_events, form_export.")
     path: str = Field(description="Glob of input files; `{date}` becomes YYYY-MM-DD.")
+    allow_missing: bool = Field(
+        default=False,
+        description=(
+            "A day whose source folder does not exist is normal (backfills over gaps): no warning "
+            "and no non-zero exit for it."
+        ),
+    )
 
     @field_validator("path")
     @classmethod
@@ -43,6 +50,43 @@ class PartnerConfig(BaseModel):
     sources: list[str] | None = Field(
         default=None, description="Sources this partner receives (all when omitted)."
     )
+
+
+MIB = 1 << 20
+
+
+class Limits(BaseModel):
+    """Caps that keep one hostile or broken input from taking the whole run down."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_record_bytes: int = Field(
+        default=MIB,
+        ge=1024,
+        description=(
+            "A line / record / field longer than this is quarantined as `too_long` (raw bytes "
+            "kept there, truncated to the cap); no recognizer ever sees it."
+        ),
+    )
+    max_inflated_bytes: int = Field(
+        default=8192 * MIB,
+        ge=MIB,
+        description=(
+            "Largest uncompressed size of one gzip member or one XLSX part; a file over it fails "
+            "alone (`InputFileError`)."
+        ),
+    )
+    max_inflation_ratio: float = Field(
+        default=100.0,
+        ge=2.0,
+        description=(
+            "Once a gzip member or XLSX part has inflated past 64 MiB, uncompressed bytes per "
+            "compressed byte above this ratio mark a decompression bomb: the file fails alone."
+        ),
+    )
+
+
+FailOn = Literal["release_refused", "no_input", "missing_source", "quarantined", "junk_file"]
+FAIL_ON_DEFAULT: list[FailOn] = ["release_refused", "no_input", "missing_source", "junk_file"]
 
 
 class Settings(BaseModel):
@@ -70,6 +114,23 @@ class Settings(BaseModel):
     task_runner: Literal["thread", "dask"] = Field(default="thread")
     dask_address: str | None = Field(
         default=None, description="Dask scheduler address for task_runner: dask (local if unset)."
+    )
+    limits: Limits = Field(default_factory=Limits)
+    lock_timeout: float = Field(
+        default=0.0,
+        ge=0.0,
+        description=(
+            "Seconds a run waits for another run of the same source-day to finish before it "
+            "gives up with exit code 4 (0: give up at once)."
+        ),
+    )
+    fail_on: list[FailOn] = Field(
+        default_factory=lambda: list(FAIL_ON_DEFAULT),
+        description=(
+            "Outcomes that end a completed run with exit code 3 (and a flow run in state "
+            "Failed): a refused partner release, a day with no input, a missing source folder, "
+            "quarantined records, junk input files (empty, unreadable entries)."
+        ),
     )
 
     @field_validator("sources", "partners")
@@ -121,6 +182,8 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         return SourceConfig
     if loc[0] == "partners" and len(loc) == 2:
         return PartnerConfig
+    if loc == ("limits",):
+        return Limits
     return None
 
 
