@@ -118,3 +118,24 @@ def test_a_run_with_problems_ends_failed_and_still_writes_its_report(project: Pa
             return run.state.type.value
 
     assert asyncio.run(flow_state()) == "FAILED"
+
+
+def test_partner_release_rebuilds_and_reports_refusals(project: Path) -> None:
+    from deidflow.report.outcome import RunOutcomeError
+    from flows.release import partner_release
+
+    config = str(project / "deidflow.yaml")
+    daily_flow_for(config)(config=config, day=DAY)
+    results = partner_release(config=config, end=DAY, days=1)
+    assert {r["manifest"]["source"] for r in results} == {"app_events", "forms", "web_logs"}
+    assert all(r["manifest"]["releases"][0]["published"] for r in results)
+    settings = yaml.safe_load((project / "deidflow.yaml").read_text())
+    settings["partners"] = {"acme": {"k": 100000, "max_suppression": 0.0}}
+    (project / "deidflow.yaml").write_text(yaml.safe_dump(settings))
+    # a day without an internal partition is a failure; refusals are flagged per source-day
+    with pytest.raises(RunOutcomeError) as caught:
+        partner_release(config=config, end=DAY + dt.timedelta(days=1), days=2)
+    problems = caught.value.verdict.problems
+    assert caught.value.exit_code == 1 and len(problems) == 6
+    assert "web_logs 2026-11-01: release_refused (1)" in problems
+    assert any("web_logs 2026-11-02: no internal partition" in p for p in problems)
