@@ -61,15 +61,24 @@ ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="The deidflow.yaml to use.", exists=False)
 ]
 SourceOption = Annotated[str | None, typer.Option(help="Only this source (default: all).")]
+AllowDemoKeyOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-demo-key", help="Accept the public demo key as DEIDFLOW_KEY (test data only)."
+    ),
+]
 policy_app = typer.Typer(help="Inspect the de-identification policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 
 
-def _prepare(config: Path, source: str | None) -> None:
+def _prepare(config: Path, source: str | None, allow_demo_key: bool = False) -> None:
     """Fail fast, before any orchestration starts: config, policy and key must all be valid."""
     from deidflow.config import load_settings, select_sources
     from deidflow.pipeline import make_jobs
+    from deidflow.transform.keys import allow_demo_key as allow
 
+    if allow_demo_key:
+        allow()  # through the environment, to the tasks' threads and worker processes
     settings = load_settings(config)
     select_sources(settings, source)
     make_jobs(settings, [], source)  # loads and validates the policy and the key
@@ -96,9 +105,10 @@ def run(
     config: ConfigOption = Path("deidflow.yaml"),
     day: Annotated[date, typer.Option("--date", parser=_day, metavar="YYYY-MM-DD")] = ...,  # type: ignore[assignment]
     source: SourceOption = None,
+    allow_demo_key: AllowDemoKeyOption = False,
 ) -> None:
     """Run one day, all sources or one, as a Prefect flow; print the counts."""
-    _prepare(config, source)
+    _prepare(config, source, allow_demo_key)
     from flows.daily import daily_flow_for
 
     results = daily_flow_for(str(config))(config=str(config), day=day, source=source)
@@ -111,9 +121,10 @@ def backfill(
     end: DayOption,
     config: ConfigOption = Path("deidflow.yaml"),
     source: SourceOption = None,
+    allow_demo_key: AllowDemoKeyOption = False,
 ) -> None:
     """Run a date range; days run concurrently within `concurrency`; progress is logged."""
-    _prepare(config, source)
+    _prepare(config, source, allow_demo_key)
     from pydantic import ValidationError
 
     from flows.backfill import BackfillRange, backfill_flow_for
@@ -188,9 +199,6 @@ def evaluate(
 
 
 DEMO_START = date(2026, 11, 1)
-# A fixed, public key for the demo only: it makes the demo repeatable on any machine. Real runs
-# refuse to start without DEIDFLOW_KEY or a Secret block.
-DEMO_KEY = "deidflow-demo-key-not-secret-do-not-use-in-production"
 
 
 def _raw_root(config: Path) -> Path:
@@ -213,6 +221,7 @@ def demo(
     from datetime import timedelta
 
     from deidflow.config import load_settings
+    from deidflow.transform.keys import DEMO_KEY
 
     if not os.environ.get("DEIDFLOW_KEY"):
         os.environ["DEIDFLOW_KEY"] = DEMO_KEY
@@ -224,7 +233,7 @@ def demo(
     )
     end = DEMO_START + timedelta(days=days - 1)
     typer.echo(f"running the pipeline for {DEMO_START} .. {end} (Prefect temporary server) ...")
-    backfill(start=DEMO_START, end=end, config=config, source=None)
+    backfill(start=DEMO_START, end=end, config=config, source=None, allow_demo_key=True)
     output = load_settings(config).output
     typer.echo(f"""
 outputs:    {output}/internal/<source>/dt=YYYY-MM-DD/   (analysts)
