@@ -187,3 +187,20 @@ def test_the_demo_command_allows_the_demo_key_in_its_tasks(
     assert result.exit_code == 0, result.output
     assert "using the public demo key" in result.output
     assert key_ids == [Keyring(DEMO_KEY).key_id]
+
+
+def test_a_plain_os_error_is_one_line_with_exit_1(tmp_path: Path) -> None:
+    """Permission denied on `generate --out`: root without CAP_DAC_OVERRIDE (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("dropping CAP_DAC_OVERRIDE with setpriv needs root")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", sys.executable]
+    args = ["-m", "deidflow", "generate", "--out", str(locked / "raw"), "--start", "2026-11-01"]
+    result = subprocess.run(
+        [*drop, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: `{locked / 'raw'}`: [Errno 13] Permission denied"
+    ]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from deidflow.errors import DeidflowError
+from deidflow.errors import DeidflowError, ExitCode, describe_os_error
 
 app = typer.Typer(
     help="Find personal data in logs, device events and form exports, and de-identify it.",
@@ -263,9 +263,17 @@ def serve(
 
 
 def main() -> None:
-    """Entry point of the `deidflow` console script: DeidflowErrors become one line + exit code."""
+    """Entry point of the `deidflow` console script: DeidflowErrors become one line + exit code.
+
+    An OSError no stage turned into a DeidflowError (a report, a generated file) is one line
+    too, with the path and errno, exit code 1.
+    """
     try:
         app()
     except DeidflowError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        where = f"`{exc.filename}`: " if exc.filename else ""
+        typer.echo(f"error: {where}{describe_os_error(exc)}", err=True)
+        sys.exit(ExitCode.FAILED)
