@@ -22,6 +22,8 @@ from tests.pipeline.conftest import DAY, SAMPLES, TEST_KEY
 def test_cli_run_on_a_full_disk_ends_with_one_line_and_exit_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from prefect.settings import PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+
     from deidflow import cli
 
     shutil.copytree(SAMPLES / "web_logs", tmp_path / "raw" / "web_logs")
@@ -30,7 +32,10 @@ def test_cli_run_on_a_full_disk_ends_with_one_line_and_exit_1(
     settings = {"output": "disk/out", "quarantine": "quarantine", "sources": {"web_logs": source}}
     config.write_text(yaml.safe_dump(settings), encoding="utf-8")
     monkeypatch.setenv("DEIDFLOW_KEY", TEST_KEY)
-    with tmpfs(tmp_path / "disk") as disk:
+    # Prefect stores a failed flow's exception (one line, no values) whatever persist_result
+    # says: keep it out of the session's storage, which test_flows.py checks is empty
+    storage = {PREFECT_LOCAL_STORAGE_PATH: tmp_path / "prefect-storage"}
+    with tmpfs(tmp_path / "disk") as disk, temporary_settings(storage):
         run_day(load_settings(config), DAY, "web_logs")  # the old partition
         before = snapshot(disk / "out")
         fill(disk)
