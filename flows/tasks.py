@@ -14,20 +14,23 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from deidflow.config import load_settings
-from deidflow.errors import DeidflowError
+from deidflow.errors import TERMINAL_WRITE_ERRNOS, DeidflowError, os_errno
 from deidflow.pipeline import make_jobs, run_source_day
 from deidflow.pipeline.release import release_partners
 from deidflow.store.dictionary import write_data_dictionary
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry only errors a retry can fix: I/O, and DeidflowErrors marked transient."""
+    """Retry only errors a retry can fix: I/O, and DeidflowErrors marked transient.
+
+    A full, read-only or forbidden disk stays so: ENOSPC, EROFS, EACCES, … end the task at once.
+    """
     try:
         state.result()
     except DeidflowError as exc:
         return exc.transient
-    except OSError:
-        return True
+    except OSError as exc:
+        return os_errno(exc) not in TERMINAL_WRITE_ERRNOS
     except Exception:  # noqa: BLE001 - anything else is a bug or bad input: do not retry
         return False
     return False

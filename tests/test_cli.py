@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from deidflow.transform.keys import ALLOW_DEMO_KEY_VAR, DEMO_KEY
+
 KEY = "cli-key-0123456789-0123456789-0123456789"
 GOOD = """\
 output: out
@@ -22,7 +24,7 @@ sources:
 def _cli(
     *args: str, cwd: Path, key: str | None = KEY, **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DEIDFLOW_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in ("DEIDFLOW_KEY", ALLOW_DEMO_KEY_VAR)}
     if key is not None:
         env["DEIDFLOW_KEY"] = key
     env |= extra
@@ -160,3 +162,84 @@ def test_prefect_unavailable_is_one_line_and_exit_5(
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and says in errors[0] and "prefect server start" in errors[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_key_that_is_not_utf8_is_one_line_with_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    key = (b"\xff\xfe" + b"q7" * 20).decode("utf-8", "surrogateescape")  # bytes in the env
+    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path, key=key)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: `DEIDFLOW_KEY`: the key is not valid UTF-8 text: a secret of at least 32 "
+        "characters is needed (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+    ]
+
+
+def test_the_demo_key_is_refused_on_a_real_run(tmp_path: Path) -> None:
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    result = _cli(
+        "run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path, key=DEMO_KEY
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: `DEIDFLOW_KEY`: the key is the public demo key")
+    assert "`--allow-demo-key`" in line and DEMO_KEY not in line
+
+
+def test_allow_demo_key_accepts_it(tmp_path: Path) -> None:
+    # the key passes: the run stops at the next check (an empty range), before Prefect starts
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    args = ["backfill", "--start", "2026-11-02", "--end", "2026-11-01", "--allow-demo-key"]
+    result = _cli(*args, cwd=tmp_path, key=DEMO_KEY)
+    assert result.returncode == 2 and "--start/--end" in result.stderr
+    assert "demo key" not in result.stderr
+
+
+def test_the_demo_command_allows_the_demo_key_in_its_tasks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import flows.backfill
+    from deidflow import cli
+    from deidflow.config import load_settings
+    from deidflow.pipeline import load_keyring
+    from deidflow.transform.keys import Keyring
+
+    for var in ("DEIDFLOW_KEY", ALLOW_DEMO_KEY_VAR):  # unset now, restored after the test
+        monkeypatch.setenv(var, "")
+        monkeypatch.delenv(var)
+    key_ids: list[str] = []
+
+    def flow_for(config: str) -> object:
+        def flow(dates: object, config: str, source: str | None) -> list[object]:
+            key_ids.append(load_keyring(load_settings(config)).key_id)  # as each task does
+            return []
+
+        return flow
+
+    monkeypatch.setattr(flows.backfill, "backfill_flow_for", flow_for)
+    monkeypatch.setattr(cli, "generate", lambda **kwargs: None)
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    config = str(tmp_path / "deidflow.yaml")
+    result = CliRunner().invoke(cli.app, ["demo", "--config", config, "--days", "1"])
+    assert result.exit_code == 0, result.output
+    assert "using the public demo key" in result.output
+    assert key_ids == [Keyring(DEMO_KEY).key_id]
+
+
+def test_a_plain_os_error_is_one_line_with_exit_1(tmp_path: Path) -> None:
+    """Permission denied on `generate --out`: root without CAP_DAC_OVERRIDE (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("dropping CAP_DAC_OVERRIDE with setpriv needs root")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", sys.executable]
+    args = ["-m", "deidflow", "generate", "--out", str(locked / "raw"), "--start", "2026-11-01"]
+    result = subprocess.run(
+        [*drop, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: `{locked / 'raw'}`: [Errno 13] Permission denied"
+    ]

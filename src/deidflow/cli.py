@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from deidflow.errors import DeidflowError, ExitCode
+from deidflow.errors import DeidflowError, ExitCode, describe_os_error
 
 app = typer.Typer(
     help="Find personal data in logs, device events and form exports, and de-identify it.",
@@ -62,15 +62,24 @@ ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="The deidflow.yaml to use.", exists=False)
 ]
 SourceOption = Annotated[str | None, typer.Option(help="Only this source (default: all).")]
+AllowDemoKeyOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-demo-key", help="Accept the public demo key as DEIDFLOW_KEY (test data only)."
+    ),
+]
 policy_app = typer.Typer(help="Inspect the de-identification policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 
 
-def _prepare(config: Path, source: str | None) -> None:
+def _prepare(config: Path, source: str | None, allow_demo_key: bool = False) -> None:
     """Fail fast, before any orchestration starts: config, policy and key must all be valid."""
     from deidflow.config import load_settings, select_sources
     from deidflow.pipeline import make_jobs
+    from deidflow.transform.keys import allow_demo_key as allow
 
+    if allow_demo_key:
+        allow()  # through the environment, to the tasks' threads and worker processes
     settings = load_settings(config)
     select_sources(settings, source)
     make_jobs(settings, [], source)  # loads and validates the policy and the key
@@ -103,9 +112,10 @@ def run(
     config: ConfigOption = Path("deidflow.yaml"),
     day: Annotated[date, typer.Option("--date", parser=_day, metavar="YYYY-MM-DD")] = ...,  # type: ignore[assignment]
     source: SourceOption = None,
+    allow_demo_key: AllowDemoKeyOption = False,
 ) -> None:
     """Run one day, all sources or one, as a Prefect flow; print the counts."""
-    _prepare(config, source)
+    _prepare(config, source, allow_demo_key)
     from flows.daily import daily_flow_for
 
     flow = daily_flow_for(str(config))
@@ -118,9 +128,10 @@ def backfill(
     end: DayOption,
     config: ConfigOption = Path("deidflow.yaml"),
     source: SourceOption = None,
+    allow_demo_key: AllowDemoKeyOption = False,
 ) -> None:
     """Run a date range; days run concurrently within `concurrency`; progress is logged."""
-    _prepare(config, source)
+    _prepare(config, source, allow_demo_key)
     from pydantic import ValidationError
 
     from flows.backfill import BackfillRange, backfill_flow_for
@@ -195,9 +206,6 @@ def evaluate(
 
 
 DEMO_START = date(2026, 11, 1)
-# A fixed, public key for the demo only: it makes the demo repeatable on any machine. Real runs
-# refuse to start without DEIDFLOW_KEY or a Secret block.
-DEMO_KEY = "deidflow-demo-key-not-secret-do-not-use-in-production"
 
 
 def _raw_root(config: Path) -> Path:
@@ -220,6 +228,7 @@ def demo(
     from datetime import timedelta
 
     from deidflow.config import load_settings
+    from deidflow.transform.keys import DEMO_KEY
 
     if not os.environ.get("DEIDFLOW_KEY"):
         os.environ["DEIDFLOW_KEY"] = DEMO_KEY
@@ -231,7 +240,7 @@ def demo(
     )
     end = DEMO_START + timedelta(days=days - 1)
     typer.echo(f"running the pipeline for {DEMO_START} .. {end} (Prefect temporary server) ...")
-    backfill(start=DEMO_START, end=end, config=config, source=None)
+    backfill(start=DEMO_START, end=end, config=config, source=None, allow_demo_key=True)
     output = load_settings(config).output
     typer.echo(f"""
 outputs:    {output}/internal/<source>/dt=YYYY-MM-DD/   (analysts)
@@ -285,7 +294,11 @@ def _orchestration_problem(exc: BaseException) -> str | None:
 
 
 def main() -> None:
-    """Entry point of the `deidflow` console script: known failures become one line + exit code."""
+    """Entry point of the `deidflow` console script: known failures become one line + exit code.
+
+    An OSError no stage turned into a DeidflowError (a report, a generated file) is one line
+    too, with the path and errno, exit code 1.
+    """
     try:
         app()
     except DeidflowError as exc:
@@ -297,3 +310,7 @@ def main() -> None:
             raise
         typer.echo(f"error: {problem}", err=True)
         sys.exit(ExitCode.ORCHESTRATION)
+    except OSError as exc:
+        where = f"`{exc.filename}`: " if exc.filename else ""
+        typer.echo(f"error: {where}{describe_os_error(exc)}", err=True)
+        sys.exit(ExitCode.FAILED)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from deidflow import outcomes
+from deidflow.config_paths import check_roots
 from deidflow.errors import ConfigError
 
 SourceKind = Literal["access_log", "device_events", "form_export"]
@@ -194,7 +195,12 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 
 
 def parse_settings(data: Any, base: Path) -> Settings:
-    """Validate a parsed YAML document into `Settings`, resolving relative paths against `base`."""
+    """Validate a parsed YAML document into `Settings`, resolving relative paths against `base`.
+
+    Raises:
+        ConfigError: An invalid option, or output / quarantine / input folders that overlap
+            (`PathOverlapError`).
+    """
     if not isinstance(data, dict):
         raise ConfigError("(root)", "the config must be a mapping of options")
     data = {**data, **_env_overrides()}
@@ -211,7 +217,13 @@ def parse_settings(data: Any, base: Path) -> Settings:
             for name, src in settings.sources.items()
         },
     }
-    return settings.model_copy(update=updates)
+    settings = settings.model_copy(update=updates)
+    check_roots(
+        settings.output,
+        settings.quarantine,
+        {name: src.path for name, src in settings.sources.items()},
+    )
+    return settings
 
 
 def load_settings(path: str | Path) -> Settings:

@@ -6,7 +6,11 @@ what it protects through its own error messages).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import errno
+import os
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from typing import Any
 
@@ -59,7 +63,7 @@ class ConfigError(DeidflowError):
 
 
 class KeyMissingError(ConfigError):
-    """The pseudonymisation key is missing or too short."""
+    """The pseudonymisation key is missing, too short, not UTF-8, or the refused demo key."""
 
 
 class InputFileError(DeidflowError):
@@ -69,3 +73,69 @@ class InputFileError(DeidflowError):
         self.path = path
         self.transient = transient
         super().__init__(f"cannot read `{path}`: {problem}")
+
+
+# A retry cannot fix these: the disk stays full, read-only or forbidden until someone acts.
+TERMINAL_WRITE_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.ENAMETOOLONG,
+        errno.EFBIG,
+    }
+)
+_ERRNO_IN_TEXT = re.compile(r"\[errno (\d+)\]", re.IGNORECASE)
+
+
+def os_errno(exc: OSError) -> int | None:
+    """Return the errno of ``exc``, parsed from ``[errno N]`` in pyarrow's message if unset."""
+    if isinstance(exc.errno, int) and exc.errno > 0:
+        return exc.errno
+    found = _ERRNO_IN_TEXT.search(str(exc))
+    return int(found.group(1)) if found else None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Return ``[Errno 28] No space left on device``: the errno and its standard text.
+
+    Without an errno (an object store's error), the first line of the message, which names
+    the operation, bucket and key: write errors never quote the data being written.
+    """
+    number = os_errno(exc)
+    if number is not None:
+        return f"[Errno {number}] {os.strerror(number)}"
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:300]}" if lines else type(exc).__name__
+
+
+class StoreWriteError(DeidflowError):
+    """An output, quarantine or spool write failed (disk full, read-only, permission denied).
+
+    Names the path and the errno only. Terminal for a full, read-only or forbidden target;
+    transient otherwise (an I/O hiccup on a network mount or an object store).
+    """
+
+    def __init__(self, path: str, errno_: int | None, problem: str) -> None:
+        self.path = path
+        self.errno = errno_
+        self.transient = errno_ not in TERMINAL_WRITE_ERRNOS
+        super().__init__(f"cannot write `{path}`: {problem}")
+
+    @classmethod
+    def from_os_error(cls, path: str, exc: OSError) -> StoreWriteError:
+        """Wrap an OSError raised while writing ``path`` (never quoting its message)."""
+        return cls(path, os_errno(exc), describe_os_error(exc))
+
+
+@contextmanager
+def writing(path: object) -> Iterator[None]:
+    """Turn an OSError raised inside the block into a ``StoreWriteError`` naming ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreWriteError.from_os_error(str(path), exc) from exc

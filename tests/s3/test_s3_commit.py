@@ -10,6 +10,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pytest
 
+from deidflow.errors import StoreWriteError
 from deidflow.store import object_commit, recover_partitions, write_partition
 from deidflow.store.commit import NEW, staging_dir
 from tests.s3.conftest import list_files
@@ -110,7 +111,7 @@ def test_recovery_leaves_old_or_new_never_a_mix(
     partition = f"{root}/dt=2026-11-01"
     write_partition(partition, OLD, rows_per_file=2)
     _crash_during(monkeypatch, method, after)
-    with pytest.raises(OSError, match="simulated crash"):
+    with pytest.raises(StoreWriteError, match="simulated crash"):
         write_partition(partition, NEW_ROWS, rows_per_file=2)
     monkeypatch.undo()
     assert recover_partitions(root) == 1
@@ -123,7 +124,7 @@ def test_next_write_recovers_first(root: str, monkeypatch: pytest.MonkeyPatch) -
     partition = f"{root}/dt=2026-11-01"
     write_partition(partition, OLD, rows_per_file=2)
     _crash_during(monkeypatch, "copy_file", 1)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreWriteError, match="simulated crash"):
         write_partition(partition, NEW_ROWS, rows_per_file=2)
     monkeypatch.undo()
     result = write_partition(partition, NEW_ROWS, rows_per_file=2)

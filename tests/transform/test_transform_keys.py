@@ -6,7 +6,14 @@ import hmac
 import pytest
 
 from deidflow.errors import ConfigError, KeyMissingError
-from deidflow.transform.keys import Keyring, hkdf_sha256, purpose_info
+from deidflow.transform.keys import (
+    ALLOW_DEMO_KEY_VAR,
+    DEMO_KEY,
+    Keyring,
+    allow_demo_key,
+    hkdf_sha256,
+    purpose_info,
+)
 
 SECRET = "s3cr3t-KEY-material-that-is-long-enough-0123"
 
@@ -129,3 +136,57 @@ def test_from_secret_block_missing_block_is_a_key_error(monkeypatch):
     monkeypatch.setattr(Secret, "load", classmethod(_fail))
     with pytest.raises(KeyMissingError, match="deidflow-key"):
         Keyring.from_secret_block("deidflow-key")
+
+
+def _undecodable_key() -> str:
+    """Return what os.environ holds for a key set as non-UTF-8 bytes (surrogate-escaped)."""
+    return (b"\xff\xfe" + b"k" * 40).decode("utf-8", "surrogateescape")
+
+
+def test_a_key_that_is_not_utf8_is_a_key_error_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("DEIDFLOW_KEY", _undecodable_key())
+    with pytest.raises(KeyMissingError, match=r"^`DEIDFLOW_KEY`: the key is not valid UTF-8"):
+        Keyring.from_env()
+
+
+def test_a_secret_block_that_is_not_utf8_names_the_block(monkeypatch):
+    from prefect.blocks.system import Secret
+
+    class _Loaded:
+        def get(self) -> str:
+            return "\udcff" + "k" * 40  # a lone surrogate from a JSON escape
+
+    monkeypatch.setattr(Secret, "load", classmethod(lambda cls, name: _Loaded()))
+    with pytest.raises(KeyMissingError, match=r"^`secret block deidflow-key`: .* UTF-8"):
+        Keyring.from_secret_block("deidflow-key")
+
+
+@pytest.fixture
+def demo_key_env(monkeypatch):
+    monkeypatch.setenv("DEIDFLOW_KEY", DEMO_KEY)
+    monkeypatch.setenv(ALLOW_DEMO_KEY_VAR, "0")  # restored (removed) after the test
+    monkeypatch.delenv(ALLOW_DEMO_KEY_VAR)
+
+
+def test_the_public_demo_key_is_refused_unless_allowed(demo_key_env):
+    with pytest.raises(KeyMissingError) as info:
+        Keyring.from_env()
+    message = str(info.value)
+    assert message.startswith("`DEIDFLOW_KEY`: the key is the public demo key")
+    assert "--allow-demo-key" in message and DEMO_KEY not in message
+    allow_demo_key()
+    assert Keyring.from_env().key_id == Keyring(DEMO_KEY).key_id
+
+
+def _key_id_in_worker() -> str:
+    return Keyring.from_env().key_id
+
+
+def test_the_allowance_reaches_a_worker_process(demo_key_env):
+    """Dask starts worker processes with `spawn`: they see the environment, not our globals."""
+    import multiprocessing
+
+    allow_demo_key()
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        key_id = pool.apply(_key_id_in_worker)
+    assert key_id == Keyring(DEMO_KEY).key_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import uuid
 from pathlib import Path
@@ -12,6 +13,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from deidflow.errors import StoreWriteError, writing
 from deidflow.ingest._open import Location, is_uri, resolve
 
 REJECT_SCHEMA = pa.schema(
@@ -68,21 +70,32 @@ class QuarantineWriter:
         self._writer: pq.ParquetWriter | None = None
 
     def write(self, rejects: pa.RecordBatch) -> None:
-        """Append one batch of rejects to the Parquet file."""
+        """Append one batch of rejects to the Parquet file.
+
+        Raises:
+            StoreWriteError: The quarantine is full, read-only or forbidden (a run cannot go
+                on without keeping its rejects).
+        """
         if rejects.num_rows == 0:
             return
-        if self._writer is None:
-            fs, path = resolve(self.path)
-            fs.create_dir(posixpath.dirname(path), recursive=True)
-            self._writer = pq.ParquetWriter(path, REJECT_SCHEMA, filesystem=fs)
-        self._writer.write_batch(rejects)
+        with writing(self.path):
+            if self._writer is None:
+                fs, path = resolve(self.path)
+                fs.create_dir(posixpath.dirname(path), recursive=True)
+                self._writer = pq.ParquetWriter(path, REJECT_SCHEMA, filesystem=fs)
+            self._writer.write_batch(rejects)
         self.rows += rejects.num_rows
 
     def close(self) -> None:
-        """Finish the Parquet file (no file exists if nothing was rejected)."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Finish the Parquet file (no file exists if nothing was rejected).
+
+        Raises:
+            StoreWriteError: The file cannot be finished (disk full, read-only, forbidden).
+        """
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with writing(self.path):
+                writer.close()
 
     def __enter__(self) -> QuarantineWriter:
         return self
@@ -93,7 +106,11 @@ class QuarantineWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        if exc_type is None:
+            self.close()
+            return
+        with contextlib.suppress(StoreWriteError):  # report the error that ended the block
+            self.close()
 
 
 def quarantine_dir(root: Location, source: str, date: str) -> Location:

@@ -8,6 +8,7 @@ unified schema while the partition is written.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,14 +17,20 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from deidflow.errors import StoreWriteError, writing
 from deidflow.ingest import conform
 
 
 class Spool:
-    """Spool files in a private temporary folder; `close()` removes them all."""
+    """Spool files in a private temporary folder (in `TMPDIR`); `close()` removes them all.
+
+    A write that fails (TMPDIR full, read-only or forbidden) raises `StoreWriteError` naming
+    the spool folder.
+    """
 
     def __init__(self) -> None:
-        self._dir = Path(tempfile.mkdtemp(prefix="deidflow-spool-"))
+        with writing(tempfile.gettempdir()):
+            self._dir = Path(tempfile.mkdtemp(prefix="deidflow-spool-"))
         self._files: list[Path] = []
         self._schemas: list[pa.Schema] = []
         self._writer: ipc.RecordBatchStreamWriter | None = None
@@ -36,10 +43,13 @@ class Spool:
 
     def write(self, batch: pa.RecordBatch) -> None:
         """Append a batch (a new spool file starts whenever the schema changes)."""
-        if self._writer is None or not batch.schema.equals(self._schemas[-1], check_metadata=True):
-            self._open(batch.schema)
-        assert self._writer is not None
-        self._writer.write_batch(batch)
+        with writing(self._dir):
+            if self._writer is None or not batch.schema.equals(
+                self._schemas[-1], check_metadata=True
+            ):
+                self._open(batch.schema)
+            assert self._writer is not None
+            self._writer.write_batch(batch)
 
     def discard_group(self) -> None:
         """Forget every batch of the current input file (it failed)."""
@@ -74,8 +84,11 @@ class Spool:
                     yield conform(batch, schema)
 
     def close(self) -> None:
-        """Remove the spool folder."""
-        self._close_writer()
+        """Remove the spool folder (also after a failed write: nothing is left in TMPDIR)."""
+        # batches() closed the last file of a finished day: a writer still open here belongs
+        # to a failed run, whose own error is the one to report
+        with contextlib.suppress(StoreWriteError):
+            self._close_writer()
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def _open(self, schema: pa.Schema) -> None:
@@ -87,6 +100,7 @@ class Spool:
         self._writer = ipc.new_stream(str(path), schema)
 
     def _close_writer(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with writing(self._dir):
+                writer.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 import pyarrow.fs as pafs
 
+from deidflow.errors import writing
 from deidflow.ingest import _open
 
 _AT_FDCWD = -100
@@ -92,16 +94,22 @@ def write_atomic(fs: pafs.FileSystem, path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` through a hidden temporary file and one rename.
 
     Readers see the old file or the new one, never a partial file.
+
+    Raises:
+        StoreWriteError: The write failed (disk full, read-only, permission denied); the
+            temporary file is removed and the old file is left as it was.
     """
     parent, name = posixpath.split(path)
-    fs.create_dir(parent, recursive=True)
     tmp = posixpath.join(parent, f".{name}.tmp-{uuid.uuid4().hex}")
-    with fs.open_output_stream(tmp) as out:
-        out.write(data)
-    try:
-        if is_local(fs):
-            fsync_file(tmp)
-        fs.move(tmp, path)
-    except BaseException:
-        fs.delete_file(tmp)
-        raise
+    with writing(path):
+        try:
+            fs.create_dir(parent, recursive=True)
+            with fs.open_output_stream(tmp) as out:
+                out.write(data)
+            if is_local(fs):
+                fsync_file(tmp)
+            fs.move(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):  # the write's own error is the one to report
+                fs.delete_file(tmp)
+            raise

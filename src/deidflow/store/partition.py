@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Self
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from deidflow.errors import DeidflowError
+from deidflow.errors import DeidflowError, writing
 from deidflow.store import _fs, commit, object_commit
 
 DEFAULT_ROWS_PER_FILE = 1_000_000
@@ -93,9 +94,10 @@ class PartitionWriter:
         self.result: PartitionResult | None = None
 
     def __enter__(self) -> Self:
-        commit.recover_partition(self.fs, self._final)
-        self._staging = commit.staging_dir(self._final)
-        self.fs.create_dir(posixpath.join(self._staging, commit.NEW), recursive=True)
+        with writing(self.partition):
+            commit.recover_partition(self.fs, self._final)
+            self._staging = commit.staging_dir(self._final)
+            self.fs.create_dir(posixpath.join(self._staging, commit.NEW), recursive=True)
         return self
 
     def __exit__(
@@ -108,11 +110,13 @@ class PartitionWriter:
             self._abort()
             return
         try:
-            self._finish_files()
+            with writing(self.partition):
+                self._finish_files()
         except BaseException:
             self._abort()
             raise
-        self._commit()
+        with writing(self.partition):
+            self._commit()
         names = [self._published.get(name, name) for name in self._names]
         files = [f"{self.partition.rstrip('/')}/{name}" for name in names]
         self.result = PartitionResult(self.partition, files, self._rows)
@@ -128,6 +132,7 @@ class PartitionWriter:
         Raises:
             PartitionWriteError: The writer is not open, or the batch's column names or types
                 differ from the partition schema.
+            StoreWriteError: The disk is full, read-only or forbidden (nothing is committed).
         """
         if not self._staging or self.result is not None:
             raise PartitionWriteError(self.partition, "write outside the `with` block")
@@ -143,7 +148,8 @@ class PartitionWriter:
             self._buffer.append(piece)
             self._buffered += piece.num_rows
             offset += piece.num_rows
-            self._flush_if_full()
+            with writing(self.partition):
+                self._flush_if_full()
 
     def _conform(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         if self.schema is None:
@@ -208,10 +214,14 @@ class PartitionWriter:
         self._close_file()
 
     def _abort(self) -> None:
+        # Best effort: the error that made us abort is the one to report, and a staging
+        # directory left behind on a full or read-only disk is removed by the next writer.
         try:
-            self._close_file()
+            with contextlib.suppress(OSError):
+                self._close_file()
         finally:
-            commit.discard(self.fs, self._staging)
+            with contextlib.suppress(OSError):
+                commit.discard(self.fs, self._staging)
 
 
 def _describe_mismatch(expected: pa.Schema, got: pa.Schema) -> str:

@@ -22,6 +22,12 @@ Tier = Literal["internal", "partner"]
 
 ENV_VAR = "DEIDFLOW_KEY"
 MIN_KEY_CHARS = 32
+# A fixed, public key for the demo only: it makes the demo repeatable on any machine. Anyone can
+# recompute its tokens, so a run refuses it unless allowed (`deidflow demo`, `--allow-demo-key`).
+DEMO_KEY = "deidflow-demo-key-not-secret-do-not-use-in-production"
+# An environment variable, not a parameter: tasks load the key themselves, in threads or in
+# Dask worker processes, which inherit the environment of the run that started them.
+ALLOW_DEMO_KEY_VAR = "DEIDFLOW_ALLOW_DEMO_KEY"
 _HASH_LEN = hashlib.sha256().digest_size
 _PARTNER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _NEEDED = (
@@ -67,15 +73,45 @@ def purpose_info(entity: str, tier: Tier = "internal", partner: str | None = Non
     return f"deidflow/v1/partner/{partner}/{entity}"
 
 
+def allow_demo_key() -> None:
+    """Let this process and the workers it starts use ``DEMO_KEY`` (demo and test data only)."""
+    os.environ[ALLOW_DEMO_KEY_VAR] = "1"
+
+
+def demo_key_allowed() -> bool:
+    """Return whether ``DEIDFLOW_ALLOW_DEMO_KEY=1`` allows the public demo key here."""
+    return os.environ.get(ALLOW_DEMO_KEY_VAR) == "1"
+
+
+def _check_secret(value: object, source: str) -> str:
+    """Return ``value`` if it can be a master key; else raise naming ``source``, never the key."""
+    if not isinstance(value, str) or len(value.strip()) < MIN_KEY_CHARS:
+        raise KeyMissingError(source, f"the key is missing or too short: {_NEEDED}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # os.environ turns undecodable bytes into lone surrogates
+        raise KeyMissingError(source, f"the key is not valid UTF-8 text: {_NEEDED}") from None
+    if hmac.compare_digest(value.encode(), DEMO_KEY.encode()) and not demo_key_allowed():
+        raise KeyMissingError(
+            source,
+            "the key is the public demo key, which protects nothing: set a key of your own, "
+            f"or pass `--allow-demo-key` (environment: {ALLOW_DEMO_KEY_VAR}=1) for test data",
+        )
+    return value
+
+
 class Keyring:
     """Holds the master key and hands out derived per-purpose keys; never shows the key itself."""
 
-    def __init__(self, secret: str | SecretStr) -> None:
-        """Wrap ``secret``; shorter than 32 characters raises KeyMissingError (nothing echoed)."""
+    def __init__(self, secret: str | SecretStr, source: str = ENV_VAR) -> None:
+        """Wrap ``secret``, read from ``source`` (an environment variable or a secret block).
+
+        Raises:
+            KeyMissingError: The key is shorter than 32 characters, not valid UTF-8, or the
+                public demo key while it is not allowed (naming ``source``, never the key).
+        """
         value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
-        if not isinstance(value, str) or len(value.strip()) < MIN_KEY_CHARS:
-            raise KeyMissingError(ENV_VAR, f"the key is missing or too short: {_NEEDED}")
-        self._secret = SecretStr(value)
+        self._secret = SecretStr(_check_secret(value, source))
         self._derived: dict[str, bytes] = {}
         digest = hmac.new(self._master(), b"deidflow key id", hashlib.sha256).hexdigest()
         self.key_id: str = digest[:8]
@@ -86,7 +122,7 @@ class Keyring:
         value = os.environ.get(var)
         if value is None or len(value.strip()) < MIN_KEY_CHARS:
             raise KeyMissingError(var, f"environment variable missing or too short: {_NEEDED}")
-        return cls(value)
+        return cls(value, source=var)
 
     @classmethod
     def from_secret_block(cls, name: str) -> Keyring:
@@ -99,7 +135,7 @@ class Keyring:
             raise KeyMissingError(f"secret block {name}", f"cannot be loaded: {_NEEDED}") from exc
         if not isinstance(value, str) or len(value.strip()) < MIN_KEY_CHARS:
             raise KeyMissingError(f"secret block {name}", f"missing or too short: {_NEEDED}")
-        return cls(value)
+        return cls(value, source=f"secret block {name}")
 
     def derive(self, entity: str, tier: Tier = "internal", partner: str | None = None) -> bytes:
         """Return the 32-byte key for one purpose (cached; treat the bytes as secret)."""
