@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.config import Limits
 from deidflow.ingest._open import Location
 from deidflow.ingest.quarantine import REJECT_SCHEMA, QuarantineSink
 
@@ -31,12 +32,13 @@ class ReadStats:
 
 @dataclass
 class ReadContext:
-    """Handed to a reader: the file, how it is named in output, batch size and reject sink."""
+    """Handed to a reader: the file, how it is named in output, batch size, reject sink, caps."""
 
     path: Location  # a local Path, or a URI string (``s3://…``)
     label: str
     batch_size: int
     sink: QuarantineSink
+    limits: Limits = field(default_factory=Limits)
     stats: ReadStats = field(default_factory=ReadStats)
     schema: pa.Schema | None = None  # a reader whose schema grows sets the final one here
 

@@ -106,7 +106,7 @@ def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     an impossible timestamp such as 31/Feb).
     """
     layout = 0
-    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+    for block in iter_line_blocks(ctx.path, ctx.batch_size, ctx.limits):
         batch, layout = parse_block(block, ctx, layout)
         for start in range(0, batch.num_rows, ctx.batch_size):
             yield batch.slice(start, ctx.batch_size)

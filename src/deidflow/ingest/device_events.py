@@ -39,7 +39,7 @@ def read_device_events(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     ``broken_json``, ``not_object`` (valid JSON but not an object).
     """
     types: dict[str, pa.DataType] = {}
-    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+    for block in iter_line_blocks(ctx.path, ctx.batch_size, ctx.limits):
         for start in range(0, len(block), ctx.batch_size):
             yield _parse_block(_slice(block, start, ctx.batch_size), types, ctx)
     ctx.schema = _schema(types)

@@ -86,7 +86,7 @@ def read_csv_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     Every value is a string (empty cells null); the detect stage classifies them.
     """
     try:
-        with open_binary(ctx.path) as handle:
+        with open_binary(ctx.path, ctx.limits) as handle:
             sample = handle.read(SAMPLE_BYTES)
             encoding = detect_encoding(sample, str(ctx.path))
             handle.seek(0)

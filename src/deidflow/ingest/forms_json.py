@@ -21,7 +21,7 @@ from deidflow.ingest.lines import iter_line_blocks, read_chunks
 def read_jsonl_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Stream a JSON Lines form export (reasons as for a JSON array, plus ``empty``)."""
     table = _Table(ctx)
-    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+    for block in iter_line_blocks(ctx.path, ctx.batch_size, ctx.limits):
         for record, line, raw in zip(
             block.records.tolist(), block.text.to_pylist(), block.raw.to_pylist(), strict=True
         ):
@@ -39,7 +39,7 @@ def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         InputFileError: the file is not one JSON array (broken JSON fails the whole file: the
             element boundaries are unknown, so no record could be numbered reliably).
     """
-    data = b"".join(read_chunks(ctx.path, 1 << 20))
+    data = b"".join(read_chunks(ctx.path, 1 << 20, ctx.limits))
     try:
         elements = json.loads(data.decode("utf-8", "surrogateescape"))
     except (ValueError, RecursionError):

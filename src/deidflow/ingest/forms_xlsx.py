@@ -15,6 +15,7 @@ from deidflow.errors import InputFileError
 from deidflow.ingest._base import ReadContext
 from deidflow.ingest._open import open_seekable
 from deidflow.ingest.form_table import RowBuffer, cell_text, form_schema
+from deidflow.ingest.inflate import check_zip_parts
 from deidflow.ingest.lines import os_error
 
 
@@ -26,11 +27,16 @@ def read_xlsx_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     the header is quarantined as ``missing_columns``, an all-empty row as ``empty``.
 
     Raises:
-        InputFileError: the file is not a readable XLSX workbook.
+        InputFileError: the file is not a readable XLSX workbook, or a part of it would inflate
+            past ``limits`` (checked on the zip directory before any part is read).
     """
     try:
         # an object-store workbook is read into memory: openpyxl seeks around the zip
-        workbook = load_workbook(open_seekable(ctx.path), read_only=True, data_only=True)
+        source = open_seekable(ctx.path)
+        check_zip_parts(source, ctx.path, ctx.limits)
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except InputFileError:
+        raise
     except OSError as exc:
         raise os_error(ctx.path, exc) from exc
     # openpyxl raises many types on malformed input (zip, XML, value errors) and their messages

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import errno
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,14 +21,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.config import Limits
 from deidflow.errors import InputFileError
 from deidflow.ingest._open import Location, open_raw
+from deidflow.ingest.inflate import GzipStream
 
 GZIP_MAGIC = b"\x1f\x8b"
 DECODE_WINDOW = 1 << 16
 NEWLINE = ord("\n")
 BYTES_PER_RECORD = 256  # block size = batch_size * this; memory per block stays a few MB
 MAX_BLOCK_BYTES = (1 << 31) - 2  # Arrow string offsets are int32 (plus one added newline)
+GZIP_BUFFER_BYTES = 1 << 18
 _TERMINAL_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR}
 
 
@@ -43,8 +47,11 @@ class LineBlock:
         return len(self.raw)
 
 
-def open_binary(path: Location) -> BinaryIO:
+def open_binary(path: Location, limits: Limits | None = None) -> BinaryIO:
     """Open ``path`` for reading bytes, transparently gunzipping when it starts with gzip magic.
+
+    Each gzip member may inflate only as far as ``limits`` allow (defaults when None): reading
+    past a cap raises ``InputFileError`` (``deidflow.ingest.inflate``).
 
     Raises:
         InputFileError: the file cannot be opened (terminal for missing / permission denied /
@@ -53,8 +60,8 @@ def open_binary(path: Location) -> BinaryIO:
     try:
         handle: BinaryIO = open_raw(path)  # a local path or an object-store URI
         if handle.read(2) == GZIP_MAGIC:
-            handle.seek(0)
-            return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+            stream = GzipStream(handle, path, limits or Limits())
+            return io.BufferedReader(stream, GZIP_BUFFER_BYTES)
         handle.seek(0)
         return handle
     except OSError as exc:
@@ -71,13 +78,14 @@ def os_error(path: Location, exc: BaseException) -> InputFileError:
     return InputFileError(str(path), type(exc).__name__)
 
 
-def read_chunks(path: Location, chunk_bytes: int) -> Iterator[bytes]:
+def read_chunks(path: Location, chunk_bytes: int, limits: Limits | None = None) -> Iterator[bytes]:
     """Stream ``path`` in chunks that each end on a newline (the last may not).
 
     Raises:
-        InputFileError: the file cannot be read to its end (truncated gzip, I/O error).
+        InputFileError: the file cannot be read to its end (truncated gzip, I/O error, a gzip
+            member over a cap of ``limits``).
     """
-    with open_binary(path) as handle:
+    with open_binary(path, limits) as handle:
         carry = b""
         while True:
             try:
@@ -96,7 +104,9 @@ def read_chunks(path: Location, chunk_bytes: int) -> Iterator[bytes]:
             yield carry
 
 
-def iter_line_blocks(path: Location, batch_size: int) -> Iterator[LineBlock]:
+def iter_line_blocks(
+    path: Location, batch_size: int, limits: Limits | None = None
+) -> Iterator[LineBlock]:
     """Stream the lines of ``path`` (line terminator and a trailing carriage return removed).
 
     Record numbers are 1-based line numbers. A final newline does not start another record.
@@ -106,7 +116,7 @@ def iter_line_blocks(path: Location, batch_size: int) -> Iterator[LineBlock]:
     """
     next_record = 1
     chunk_bytes = min(max(batch_size, 1) * BYTES_PER_RECORD, MAX_BLOCK_BYTES // 2)
-    for chunk in read_chunks(path, chunk_bytes):
+    for chunk in read_chunks(path, chunk_bytes, limits):
         if len(chunk) > MAX_BLOCK_BYTES:
             raise InputFileError(str(path), f"a line from line {next_record} on exceeds 2 GiB")
         block = split_lines(chunk, next_record)
