@@ -4,9 +4,10 @@
 provenance columns ``_file`` and ``_record`` first), then read ``.stats``. Rejects are written
 to ``sink`` while iterating (``MemoryQuarantine`` when none is given). See docs/architecture.md.
 
-Decisions: a file that cannot be read to its end (truncated or corrupt gzip, a gzip member or
-XLSX part over the inflation caps, not a workbook, a header in no supported encoding, a JSON
-form file that is not one array) raises
+Decisions: a record over ``limits.max_record_bytes`` is quarantined as ``too_long`` (its first
+bytes kept) and never held whole; a file that cannot be read to its end (truncated or corrupt
+gzip, a gzip member or XLSX part over the inflation caps, not a workbook, a header in no
+supported encoding, a JSON form file that is not one array) raises
 ``InputFileError`` naming it, and the batches already yielded for it must be discarded (the
 whole file fails). Missing file / permission denied are terminal; other OS errors transient.
 Form values are all strings. Device-event schemas may grow during a file (see
@@ -74,7 +75,8 @@ def read_file(
         quarantine: where rejects go; a fresh ``MemoryQuarantine`` when omitted.
         label: the file name written to ``_file`` and to rejects (default: ``path`` as posix),
             e.g. the path relative to the raw-data root.
-        limits: caps on decompression (``Settings.limits``; defaults when omitted): a gzip
+        limits: caps on record size and decompression (``Settings.limits``; defaults when
+            omitted): a record over ``max_record_bytes`` is quarantined as ``too_long``, a gzip
             member or XLSX part over the inflation caps fails the file.
 
     Returns:
