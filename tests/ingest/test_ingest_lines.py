@@ -4,9 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deidflow.config import Limits
 from deidflow.errors import InputFileError
 from deidflow.ingest import lines as lines_module
-from deidflow.ingest.lines import invalid_lines, iter_line_blocks, read_chunks, split_lines
+from deidflow.ingest.lines import (
+    LongLine,
+    _LineCutter,
+    invalid_lines,
+    iter_line_blocks,
+    read_chunks,
+    split_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -81,3 +89,38 @@ def test_a_line_too_long_for_a_block_fails_the_file(
         list(iter_line_blocks(path, 1))
     assert str(path) in str(info.value)
     assert "xxx" not in str(info.value)
+
+
+def test_line_cutter_holds_no_more_than_the_cap_and_one_read() -> None:
+    """A 50 MiB line fed in 64 KiB reads: only its first `cap` bytes are ever kept."""
+    cap, read = 4096, 1 << 16
+    line = b"q" * (50 << 20)
+    data = b"a\nb" + line + b"\nc\n"
+    cutter, out = _LineCutter(cap), []
+    for start in range(0, len(data), read):
+        out += list(cutter.feed(data[start : start + read]))
+        assert len(cutter.carry) <= cap and len(cutter.head or b"") <= cap
+    out += list(cutter.finish())
+    assert out[0] == b"a\n"
+    assert out[1] == LongLine((b"b" + line)[:cap])
+    assert b"".join(c for c in out[2:] if isinstance(c, bytes)) == b"c\n"
+    assert max(len(c) for c in out if isinstance(c, bytes)) <= cap + read
+
+
+def test_read_chunks_without_a_cap_keeps_long_lines(tmp_path: Path) -> None:
+    path = tmp_path / "x.log"
+    path.write_bytes(b"a\n" + b"b" * 5000 + b"\nc")
+    assert b"".join(read_chunks(path, 1024)) == path.read_bytes()  # type: ignore[arg-type]
+
+
+def test_iter_line_blocks_reports_long_lines_with_their_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "x.log"
+    path.write_bytes(b"\n".join([b"1", b"2" * 3000, b"3", b"4" * 9000, b"5"]))
+    seen: list[tuple[list[int], list[bytes]]] = []
+    limits = Limits(max_record_bytes=1024)
+    blocks = list(
+        iter_line_blocks(path, 4, limits, lambda r, raw: seen.append((r.tolist(), raw.to_pylist())))
+    )
+    assert [r for b in blocks for r in b.records.tolist()] == [1, 3, 5]
+    assert [r for records, _ in seen for r in records] == [2, 4]
+    assert [len(raw) for _, heads in seen for raw in heads] == [1024, 1024]

@@ -10,6 +10,11 @@ Speed (issue 4): each DISTINCT text is scanned once (`dictionary_encode`), only 
 matching an entity's RE2 prefilter are scanned, each only with the recognizers whose prefilter
 it matched, and with the offline no-op NLP engine the recognizers are called directly (the
 analyzer's per-call NLP pass and context enhancer do nothing without tokens).
+
+Bounded text (issue 12): no recognizer sees more than `MAX_SCAN_CHARS` characters at once.
+Ingest already quarantines records over `limits.max_record_bytes`; a longer text that reaches
+detection by another path is scanned in overlapping windows (Presidio's e-mail pattern ran out
+of memory on one 6 MiB text).
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ SPAN_SCHEMA = pa.schema(
     ]
 )
 DEFAULT_SCORE_THRESHOLD = 0.5
+MAX_SCAN_CHARS = 1 << 20
+WINDOW_OVERLAP = 4096  # longer than any entity, so each lies whole inside some window
 Span = tuple[int, int, int, str, float]
 # scan(text, entity names, phone regions whose gate passes or None) -> analyzer results
 Scan = Callable[[str, list[str], frozenset[str] | None], list[RecognizerResult]]
@@ -79,7 +86,12 @@ def find_spans(
     ):
         found = memo.get(text) if memo is not None else None
         if found is None:
-            found = [span[1:] for span in resolve_overlaps(0, scan(text, names, gate))]
+            results = (
+                scan(text, names, gate)
+                if len(text) <= MAX_SCAN_CHARS
+                else scan_windows(scan, text, names, gate)
+            )
+            found = [span[1:] for span in resolve_overlaps(0, results)]
             if memo is not None:
                 memo.put(text, found)
         spans.extend([(code, *span) for span in found])
@@ -146,6 +158,30 @@ def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
         return EntityRecognizer.remove_duplicates(kept)
 
     return scan
+
+
+def scan_windows(
+    scan: Scan,
+    text: str,
+    names: list[str],
+    gates: frozenset[str] | None,
+    size: int | None = None,
+    overlap: int | None = None,
+) -> list[RecognizerResult]:
+    """Scan a long text in windows of `size` characters overlapping by `overlap`.
+
+    Offsets are shifted back into `text`; an entity seen by two windows is found twice and
+    `resolve_overlaps` keeps one (a copy cut short at a window's edge is the shorter one).
+    """
+    size = size or MAX_SCAN_CHARS
+    overlap = overlap or WINDOW_OVERLAP
+    results: list[RecognizerResult] = []
+    for start in range(0, max(len(text) - overlap, 1), size - overlap):
+        for result in scan(text[start : start + size], names, gates):
+            result.start += start
+            result.end += start
+            results.append(result)
+    return results
 
 
 def candidate_rows(

@@ -4,8 +4,10 @@
 provenance columns ``_file`` and ``_record`` first), then read ``.stats``. Rejects are written
 to ``sink`` while iterating (``MemoryQuarantine`` when none is given). See docs/architecture.md.
 
-Decisions: a file that cannot be read to its end (truncated or corrupt gzip, not a workbook,
-a header in no supported encoding, a JSON form file that is not one array) raises
+Decisions: a record over ``limits.max_record_bytes`` is quarantined as ``too_long`` (its first
+bytes kept) and never held whole; a file that cannot be read to its end (truncated or corrupt
+gzip, a gzip member or XLSX part over the inflation caps, not a workbook, a header in no
+supported encoding, a JSON form file that is not one array) raises
 ``InputFileError`` naming it, and the batches already yielded for it must be discarded (the
 whole file fails). Missing file / permission denied are terminal; other OS errors transient.
 Form values are all strings. Device-event schemas may grow during a file (see
@@ -17,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from deidflow.config import Limits
 from deidflow.errors import ConfigError
 from deidflow.ingest._base import FileRead, ReadContext, Reader, ReadStats, conform
 from deidflow.ingest._open import as_location, is_uri
@@ -59,6 +62,7 @@ def read_file(
     batch_size: int = 65536,
     quarantine: QuarantineSink | None = None,
     label: str | None = None,
+    limits: Limits | None = None,
 ) -> FileRead:
     """Open one raw file for streaming.
 
@@ -71,6 +75,9 @@ def read_file(
         quarantine: where rejects go; a fresh ``MemoryQuarantine`` when omitted.
         label: the file name written to ``_file`` and to rejects (default: ``path`` as posix),
             e.g. the path relative to the raw-data root.
+        limits: caps on record size and decompression (``Settings.limits``; defaults when
+            omitted): a record over ``max_record_bytes`` is quarantined as ``too_long``, a gzip
+            member or XLSX part over the inflation caps fails the file.
 
     Returns:
         A single-use ``FileRead``. Nothing is read before iteration starts.
@@ -85,7 +92,13 @@ def read_file(
         raise ConfigError("batch_size", "must be at least 1")
     path = as_location(path)
     sink = quarantine if quarantine is not None else MemoryQuarantine()
-    ctx = ReadContext(path=path, label=label or _posix(path), batch_size=batch_size, sink=sink)
+    ctx = ReadContext(
+        path=path,
+        label=label or _posix(path),
+        batch_size=batch_size,
+        sink=sink,
+        limits=limits or Limits(),
+    )
     return FileRead(READERS[kind], ctx)
 
 

@@ -10,8 +10,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.config import Limits
 from deidflow.ingest._open import Location
+from deidflow.ingest.lines import LineBlock, iter_line_blocks
 from deidflow.ingest.quarantine import REJECT_SCHEMA, QuarantineSink
+
+TOO_LONG = "too_long"
 
 
 @dataclass
@@ -31,12 +35,13 @@ class ReadStats:
 
 @dataclass
 class ReadContext:
-    """Handed to a reader: the file, how it is named in output, batch size and reject sink."""
+    """Handed to a reader: the file, how it is named in output, batch size, reject sink, caps."""
 
     path: Location  # a local Path, or a URI string (``s3://…``)
     label: str
     batch_size: int
     sink: QuarantineSink
+    limits: Limits = field(default_factory=Limits)
     stats: ReadStats = field(default_factory=ReadStats)
     schema: pa.Schema | None = None  # a reader whose schema grows sets the final one here
 
@@ -66,6 +71,25 @@ class ReadContext:
         self.stats.records_read += n
         self.stats.records_quarantined += n
         self.stats.reasons.update(reason_list)
+
+    def reject_too_long(
+        self,
+        records: Sequence[int] | np.ndarray,
+        raw: Sequence[bytes] | pa.Array,
+        sheet: str | None = None,
+    ) -> None:
+        """Quarantine records over ``limits.max_record_bytes``, raw cut to that many bytes."""
+        cap = self.limits.max_record_bytes
+        heads = raw if isinstance(raw, pa.Array) else pa.array(raw, pa.binary())
+        self.reject(records, TOO_LONG, pc.binary_slice(heads, 0, cap), sheet)
+
+    def too_long(self, size: int) -> bool:
+        """Whether a record of ``size`` bytes is over ``limits.max_record_bytes``."""
+        return size > self.limits.max_record_bytes
+
+    def line_blocks(self) -> Iterator[LineBlock]:
+        """Stream the file's lines in blocks; lines over the cap go to quarantine (``too_long``)."""
+        return iter_line_blocks(self.path, self.batch_size, self.limits, self.reject_too_long)
 
     def accept(self, n: int) -> None:
         """Count ``n`` records passed on."""

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.ingest._base import ReadContext
-from deidflow.ingest.lines import LineBlock, cut_spans, find_byte, iter_line_blocks, string_buffers
+from deidflow.ingest.lines import LineBlock, cut_spans, find_byte, string_buffers
 
 _TS = r"\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"
 REQUEST_PATTERN = (
@@ -103,10 +103,10 @@ def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     and request time) seen in the file so far, judged per block. A line in a poorer layout is a
     line cut short by a writer that died, and is quarantined as ``truncated``. Other reasons:
     ``bad_encoding`` (not UTF-8), ``empty`` (blank line), ``unparsable`` (no layout matches, or
-    an impossible timestamp such as 31/Feb).
+    an impossible timestamp such as 31/Feb), ``too_long`` (over ``limits.max_record_bytes``).
     """
     layout = 0
-    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+    for block in ctx.line_blocks():
         batch, layout = parse_block(block, ctx, layout)
         for start in range(0, batch.num_rows, ctx.batch_size):
             yield batch.slice(start, ctx.batch_size)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.ingest._base import ReadContext
-from deidflow.ingest.lines import LineBlock, iter_line_blocks
+from deidflow.ingest.lines import LineBlock
 
 PROVENANCE = ("_file", "_record")
 _UNPARSED = object()
@@ -36,10 +36,11 @@ def read_device_events(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Stream a JSON Lines file as flattened batches; bad lines go to quarantine.
 
     Reasons: ``bad_encoding`` (not UTF-8, or a lone surrogate escape), ``empty`` (blank line),
-    ``broken_json``, ``not_object`` (valid JSON but not an object).
+    ``broken_json``, ``not_object`` (valid JSON but not an object), ``too_long`` (over
+    ``limits.max_record_bytes``).
     """
     types: dict[str, pa.DataType] = {}
-    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+    for block in ctx.line_blocks():
         for start in range(0, len(block), ctx.batch_size):
             yield _parse_block(_slice(block, start, ctx.batch_size), types, ctx)
     ctx.schema = _schema(types)

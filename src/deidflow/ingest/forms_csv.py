@@ -22,6 +22,8 @@ from deidflow.ingest.lines import open_binary, os_error
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = ",;\t|"
 UTF8_BOM = b"\xef\xbb\xbf"
+SKIP_CHARS = 1 << 16  # characters read at a time while skipping a record over the cap
+TOO_LONG_HEADER = "the header line is longer than `limits.max_record_bytes`"
 
 
 def detect_encoding(path_sample: bytes, path: str) -> str:
@@ -58,47 +60,109 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-class _Tape:
-    """Line iterator for ``csv.reader`` that remembers the text consumed since the last take."""
+class _RecordTooLongError(Exception):
+    """Raised by ``_Tape`` inside ``csv.reader``: the record passed the cap (it was skipped)."""
 
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
+
+class _Tape:
+    """Line source for ``csv.reader`` that remembers the current record's text and caps it.
+
+    Lines are read at most ``cap + 2`` characters at a time, so no line is held whole when
+    it is longer than the cap. When a record passes ``cap`` bytes (in the file's encoding,
+    without its final line break), its first ``cap`` bytes are kept in ``head``, the rest of it
+    is read and dropped (up to a line break outside quotes), and ``_RecordTooLongError`` aborts
+    the record in ``csv.reader``, which then starts afresh at the next line.
+    """
+
+    def __init__(self, text: io.TextIOWrapper, encoding: str, cap: int) -> None:
+        self._text, self._encoding, self._cap = text, encoding, cap
         self._seen: list[str] = []
+        self._size = 0
+        self._pending: str | None = None  # a line read ahead while skipping
+        self.head = b""
 
     def __iter__(self) -> _Tape:
         return self
 
     def __next__(self) -> str:
-        line = next(self._lines)
+        line = self._readline(self._cap + 2)
+        if not line:
+            raise StopIteration
         self._seen.append(line)
+        self._size += len(line) if line.isascii() else len(self._encode(line))
+        if self._size > self._cap and self._size - _break_length(line) > self._cap:
+            self._skip_record()
+            raise _RecordTooLongError
         return line
 
     def take(self) -> str:
         """Return and forget the text consumed so far."""
         text = "".join(self._seen)
         self._seen.clear()
+        self._size = 0
         return text
+
+    def _readline(self, limit: int) -> str:
+        if self._pending is not None:
+            line, self._pending = self._pending, None
+            return line
+        return self._text.readline(limit)
+
+    def _encode(self, text: str) -> bytes:
+        return text.encode(self._encoding, "surrogateescape")
+
+    def _skip_record(self) -> None:
+        """Keep the record's first ``cap`` bytes; read the rest up to its end and drop it."""
+        text = self.take()
+        self.head = self._encode(text[: self._cap])[: self._cap]
+        quotes, line = text.count('"'), text
+        while not (line.endswith(("\n", "\r")) and quotes % 2 == 0):
+            line = self._readline(SKIP_CHARS)
+            if not line:
+                return
+            quotes += line.count('"')
+        if line.endswith("\r"):  # a CRLF may have been cut between its two characters
+            after = self._readline(SKIP_CHARS)
+            self._pending = after if after != "\n" else None
+
+
+def _break_length(line: str) -> int:
+    """Length of the line break ending ``line`` (0 for a line cut short)."""
+    if line.endswith("\r\n"):
+        return 2
+    return 1 if line.endswith(("\n", "\r")) else 0
 
 
 def read_csv_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-    """Stream a CSV form export; reasons ``missing_columns``, ``bad_encoding``, ``empty``.
+    """Stream a CSV form export; bad records go to quarantine.
 
-    Every value is a string (empty cells null); the detect stage classifies them.
+    Reasons: ``missing_columns``, ``bad_encoding``, ``empty``, ``unparsable`` (the csv module
+    refuses the row) and ``too_long`` (a record over ``limits.max_record_bytes``, however many
+    lines it spans). Every value is a string (empty cells null); the detect stage classifies
+    them.
+
+    Raises:
+        InputFileError: the file cannot be read, or its header line is over the cap.
     """
+    cap = ctx.limits.max_record_bytes
+    if csv.field_size_limit() < cap:  # no field of a record within the cap is refused
+        csv.field_size_limit(cap)
     try:
-        with open_binary(ctx.path) as handle:
+        with open_binary(ctx.path, ctx.limits) as handle:
             sample = handle.read(SAMPLE_BYTES)
             encoding = detect_encoding(sample, str(ctx.path))
             handle.seek(0)
             text = io.TextIOWrapper(handle, encoding, errors="surrogateescape", newline="")
-            yield from _read_rows(text, encoding, ctx)
+            yield from _read_rows(_Tape(text, encoding, cap), encoding, ctx)
     except (OSError, EOFError) as exc:
         raise os_error(ctx.path, exc) from exc
 
 
-def _read_rows(text: io.TextIOWrapper, encoding: str, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-    tape = _Tape(iter(text))
-    first = next(iter(tape), None)
+def _read_rows(tape: _Tape, encoding: str, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    try:
+        first = next(tape, None)
+    except _RecordTooLongError:
+        raise InputFileError(str(ctx.path), TOO_LONG_HEADER) from None
     if first is None:
         return
     tape.take()
@@ -113,6 +177,9 @@ def _read_rows(text: io.TextIOWrapper, encoding: str, ctx: ReadContext) -> Itera
             row = next(reader)
         except StopIteration:
             break
+        except _RecordTooLongError:
+            ctx.reject_too_long([record], [tape.head])
+            continue
         except csv.Error:
             _reject(ctx, record, "unparsable", tape.take(), encoding)
             continue

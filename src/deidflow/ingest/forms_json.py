@@ -15,13 +15,13 @@ import pyarrow as pa
 from deidflow.errors import InputFileError
 from deidflow.ingest._base import ReadContext
 from deidflow.ingest.form_table import RowBuffer, cell_text, form_schema, is_encodable
-from deidflow.ingest.lines import iter_line_blocks, read_chunks
+from deidflow.ingest.lines import read_whole
 
 
 def read_jsonl_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Stream a JSON Lines form export (reasons as for a JSON array, plus ``empty``)."""
     table = _Table(ctx)
-    for block in iter_line_blocks(ctx.path, ctx.batch_size):
+    for block in ctx.line_blocks():
         for record, line, raw in zip(
             block.records.tolist(), block.text.to_pylist(), block.raw.to_pylist(), strict=True
         ):
@@ -32,14 +32,15 @@ def read_jsonl_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
 def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Read a JSON array of objects (the whole file at once: form exports are small).
 
-    Reasons: ``not_object``, ``missing_columns``, ``bad_encoding`` (a string holding bytes
-    that are not UTF-8 or a lone surrogate escape).
+    Reasons: ``too_long`` (an element whose JSON text is over ``limits.max_record_bytes``),
+    ``not_object``, ``missing_columns``, ``bad_encoding`` (a string holding bytes that are not
+    UTF-8 or a lone surrogate escape).
 
     Raises:
         InputFileError: the file is not one JSON array (broken JSON fails the whole file: the
             element boundaries are unknown, so no record could be numbered reliably).
     """
-    data = b"".join(read_chunks(ctx.path, 1 << 20))
+    data = read_whole(ctx.path, ctx.limits)
     try:
         elements = json.loads(data.decode("utf-8", "surrogateescape"))
     except (ValueError, RecursionError):
@@ -49,6 +50,9 @@ def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     table = _Table(ctx)
     for record, element in enumerate(elements, start=1):
         raw = _dump(element)
+        if ctx.too_long(len(raw)):
+            ctx.reject_too_long([record], [raw])
+            continue
         yield from table.add(record, element, raw)
     yield from table.drain()
 

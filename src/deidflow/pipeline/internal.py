@@ -100,7 +100,7 @@ def _read_one(
     spool.begin_group()
     label = job.label_for(path)
     with QuarantineWriter(job.settings.quarantine, job.source, job.day.isoformat()) as sink:
-        reader = read_file(path, job.kind, quarantine=sink, label=label)
+        reader = read_file(path, job.kind, quarantine=sink, label=label, limits=job.settings.limits)
         try:
             for batch in reader:
                 kept = _exclude(batch, result)
