@@ -7,9 +7,10 @@ import pyarrow.fs as pafs
 from deidflow.errors import DeidflowError
 from deidflow.pipeline.day import run_partners, tier_outputs
 from deidflow.pipeline.job import Job
+from deidflow.pipeline.staging import open_source_day
 from deidflow.store import _fs
-from deidflow.store.layout import internal_partition, manifest_path
-from deidflow.store.manifest import read_manifest, write_manifest
+from deidflow.store.layout import internal_partition
+from deidflow.store.manifest import read_manifest
 from deidflow.store.partition import PartitionResult
 
 
@@ -39,20 +40,26 @@ def release_partners(job: Job) -> dict[str, int]:
     """Rebuild every partner's partition of one source-day; rows per partner (-1: refused).
 
     The day's manifest is updated with the new partner outputs (its counts do not change: they
-    describe the internal tier).
+    describe the internal tier). It runs under the source-day's lock, and the partner partitions
+    and the manifest are committed together, as in a run of the day.
+
+    Raises:
+        SourceDayBusyError: A run of this source-day holds its lock beyond `lock_timeout`.
+        NothingToReleaseError: The day has no internal partition.
     """
-    internal = committed_partition(internal_partition(job.settings.output, job.source, job.day))
-    if internal is None or not internal.files:
-        raise NothingToReleaseError(job.source, job.day.isoformat())
-    results = run_partners(job, internal)
-    location = manifest_path(job.settings.output, job.source, job.day)
-    manifest = read_manifest(location)
-    kept = [o for o in manifest.outputs if o.tier == "internal"]
-    manifest = manifest.model_copy(
-        update={
-            "outputs": kept + tier_outputs(None, results),
-            "releases": [r.report for r in results],
-        }
-    )
-    write_manifest(location, manifest)
+    with open_source_day(job) as day:
+        location = internal_partition(job.settings.output, job.source, job.day)
+        internal = committed_partition(location)
+        if internal is None or not internal.files:
+            raise NothingToReleaseError(job.source, job.day.isoformat())
+        results = run_partners(job, internal)
+        manifest = read_manifest(day.manifest)
+        kept = [o for o in manifest.outputs if o.tier == "internal"]
+        manifest = manifest.model_copy(
+            update={
+                "outputs": kept + tier_outputs(None, results),
+                "releases": [r.report for r in results],
+            }
+        )
+        day.commit(manifest, [r.partition for r in results if r.partition])
     return {r.partner: r.partition.rows if r.partition else -1 for r in results}
