@@ -19,8 +19,8 @@ import pytest
 from deidflow.config import Settings
 from deidflow.errors import ExitCode
 from deidflow.generate import generate
+from deidflow.pipeline import Job, make_jobs, run_source_day
 from deidflow.pipeline import day as day_module
-from deidflow.pipeline import make_jobs, run_source_day
 from deidflow.pipeline.release import release_partners
 from deidflow.pipeline.spool import spool_prefix
 from deidflow.store.lock import SourceDayBusyError, source_day_lock
@@ -111,23 +111,32 @@ def test_runs_of_the_same_day_queue_and_never_double_the_rejects(sample_copy: Se
     assert manifest.quarantine.rows == manifest.records_quarantined > 0
 
 
-def test_other_days_and_sources_run_in_parallel(tmp_path: Path, key_env: None) -> None:
+def test_other_days_and_sources_run_while_one_is_locked(tmp_path: Path, key_env: None) -> None:
     generate(tmp_path / "raw", DAY, days=2, rows=300, seed=3, form_rows=30)
     settings = make_settings(tmp_path, tmp_path / "raw", {})
     other_day = DAY + dt.timedelta(days=1)
     jobs = make_jobs(settings, [DAY, other_day], "web_logs") + make_jobs(settings, [DAY], "forms")
-    outcomes: list[object] = []
-    # the first job holds its lock while the others run: they must not wait for it
-    with source_day_lock(settings.output, "forms", other_day):
-        threads = [
-            threading.Thread(target=lambda j=job: outcomes.append(run_source_day(j)))
-            for job in jobs
-        ]
+    outcomes: dict[str, str] = {}
+
+    def run(job: Job) -> None:
+        name = f"{job.source} {job.day}"
+        try:
+            run_source_day(job)
+            outcomes[name] = "ran"
+        except SourceDayBusyError:
+            outcomes[name] = "refused"
+
+    with source_day_lock(settings.output, "web_logs", DAY):  # as a run of that day would
+        threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    assert len(outcomes) == 3  # nobody was refused (lock_timeout is 0)
+    assert outcomes == {
+        "web_logs 2026-11-01": "refused",
+        "web_logs 2026-11-02": "ran",
+        "forms 2026-11-01": "ran",
+    }
 
 
 def test_a_failed_run_keeps_the_old_day_whole(
