@@ -6,15 +6,13 @@ import datetime as dt
 from typing import Any
 
 from prefect import flow
-from prefect.futures import as_completed
-from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import State
 from pydantic import BaseModel, Field, model_validator
 
 from deidflow.config import load_settings, select_sources
-from flows.report import publish_report
-from flows.runner import build_task_runner, raise_on_failures
-from flows.tasks import run_source_task, write_dictionary_task
+from flows.runner import build_task_runner, finish_run, gather
+from flows.tasks import run_source_task
 
 MAX_DAYS = 366
 
@@ -42,25 +40,17 @@ class BackfillRange(BaseModel):
 @flow(name="deidflow-backfill")
 def backfill(
     dates: BackfillRange, config: str = "deidflow.yaml", source: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]] | State:
     """Run every (day, source) of the range; log progress as they finish."""
-    sources = select_sources(load_settings(config), source)
+    settings = load_settings(config)
     run_id = str(flow_run.get_id() or "local")
-    futures = [
-        run_source_task.submit(config, name, day, run_id)
+    submitted = [
+        (name, day, run_source_task.submit(config, name, day, run_id))
         for day in dates.days()
-        for name in sources
+        for name in select_sources(settings, source)
     ]
-    logger = get_run_logger()
-    results = []
-    for done, future in enumerate(as_completed(futures), start=1):
-        results.append(future.result())
-        logger.info("backfill progress: %d/%d source-days done", done, len(futures))
-    results.sort(key=lambda r: (r["manifest"]["date"], r["manifest"]["source"]))
-    write_dictionary_task(config)
-    publish_report(results, key="deidflow-backfill-report")
-    raise_on_failures(results)
-    return results
+    results, crashes = gather(submitted)
+    return finish_run(config, settings, results, crashes, key="deidflow-backfill-report")
 
 
 def backfill_flow_for(config: str) -> Any:

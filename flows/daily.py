@@ -7,11 +7,11 @@ from typing import Any
 
 from prefect import flow
 from prefect.runtime import flow_run
+from prefect.states import State
 
 from deidflow.config import load_settings, select_sources
-from flows.report import publish_report
-from flows.runner import build_task_runner, raise_on_failures
-from flows.tasks import run_source_task, write_dictionary_task
+from flows.runner import build_task_runner, finish_run, gather
+from flows.tasks import run_source_task
 
 
 def yesterday() -> dt.date:
@@ -22,17 +22,17 @@ def yesterday() -> dt.date:
 @flow(name="deidflow-daily", log_prints=False)
 def daily_run(
     config: str = "deidflow.yaml", day: dt.date | None = None, source: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]] | State:
     """Run the sources of `config` for `day` and publish the run report."""
     day = day or yesterday()
-    sources = select_sources(load_settings(config), source)
+    settings = load_settings(config)
     run_id = str(flow_run.get_id() or "local")
-    futures = [run_source_task.submit(config, name, day, run_id) for name in sources]
-    results = [future.result() for future in futures]
-    write_dictionary_task(config)
-    publish_report(results)
-    raise_on_failures(results)
-    return results
+    submitted = [
+        (name, day, run_source_task.submit(config, name, day, run_id))
+        for name in select_sources(settings, source)
+    ]
+    results, crashes = gather(submitted)
+    return finish_run(config, settings, results, crashes)
 
 
 def daily_flow_for(config: str) -> Any:

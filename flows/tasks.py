@@ -55,7 +55,7 @@ def release_partners_task(config: str, source: str, day: dt.date, run_id: str) -
     """Re-derive the partner tiers of one source-day from its committed internal tier."""
     settings = load_settings(config)
     (job,) = make_jobs(settings, [day], source, run_id=run_id)
-    return {"rows": release_partners(job)}
+    return {"manifest": release_partners(job).model_dump(mode="json")}
 
 
 @task(name="write-data-dictionary", cache_policy=NO_CACHE, persist_result=False)

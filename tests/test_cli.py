@@ -19,10 +19,13 @@ sources:
 """
 
 
-def _cli(*args: str, cwd: Path, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, cwd: Path, key: str | None = KEY, **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DEIDFLOW_KEY"}
     if key is not None:
         env["DEIDFLOW_KEY"] = key
+    env |= extra
     return subprocess.run(
         [sys.executable, "-m", "deidflow", *args],
         cwd=cwd,
@@ -114,10 +117,46 @@ def test_run_on_the_sample_with_prefects_temporary_server(tmp_path: Path) -> Non
     shutil.copytree(samples, tmp_path / "raw")
     config = GOOD + "partners:\n  acme: {k: 2}\n"
     (tmp_path / "deidflow.yaml").write_text(config, encoding="utf-8")
-    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path)
+    # a fresh machine: an empty PREFECT_HOME, so the temporary server creates its database
+    home = str(tmp_path / "prefect-home")
+    result = _cli(
+        "run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path, PREFECT_HOME=home
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (
         re.search(r"^web_logs +2026-11-01 +300 ", result.stdout, re.M) and "acme=" in result.stdout
     )
+    assert "run completed: no problems" in result.stdout
     report = (tmp_path / "out" / "_reports" / "latest.md").read_text(encoding="utf-8")
     assert "Partner releases" in report and "| web_logs | 2026-11-01 | acme | yes |" in report
+
+
+def test_a_day_with_no_input_ends_with_exit_3_and_a_summary(tmp_path: Path) -> None:
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")  # raw/ does not exist
+    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "web_logs 2026-11-01: missing_source (1)" in result.stdout
+    assert "exit code 3" in result.stdout and "Traceback" not in result.stderr
+    report = (tmp_path / "out" / "_reports" / "latest.md").read_text(encoding="utf-8")
+    assert "missing_source" in report
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        # the temporary server does not come up in time (0 s: never), on an empty PREFECT_HOME
+        ({"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "0"}, "PREFECT_SERVER_EPHEMERAL"),
+        # a real server is configured but nothing listens there
+        ({"PREFECT_API_URL": "http://127.0.0.1:9/api"}, "`PREFECT_API_URL`"),
+    ],
+)
+def test_prefect_unavailable_is_one_line_and_exit_5(
+    tmp_path: Path, env: dict[str, str], says: str
+) -> None:
+    (tmp_path / "deidflow.yaml").write_text(GOOD, encoding="utf-8")
+    env = {"PREFECT_HOME": str(tmp_path / "prefect-home")} | env
+    result = _cli("run", "--config", "deidflow.yaml", "--date", "2026-11-01", cwd=tmp_path, **env)
+    assert result.returncode == 5, result.stderr[-2000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and says in errors[0] and "prefect server start" in errors[0]
+    assert "Traceback" not in result.stderr

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from deidflow.errors import DeidflowError
+from deidflow.errors import DeidflowError, ExitCode
 
 app = typer.Typer(
     help="Find personal data in logs, device events and form exports, and de-identify it.",
@@ -75,20 +76,26 @@ def _prepare(config: Path, source: str | None) -> None:
     make_jobs(settings, [], source)  # loads and validates the policy and the key
 
 
-def _print_results(results: list[dict[str, object]], config: Path) -> None:
-    """Print the counts and save the full markdown report beside the outputs."""
+def _run_flow(flow: Callable[[], list[dict[str, Any]]], config: Path) -> None:
+    """Run a flow, print its counts and verdict, and exit with the verdict's code.
+
+    The flow writes the run report itself (also when it ends with problems); a verdict that is
+    not OK reaches here as `RunOutcomeError` carrying the counts.
+    """
     from deidflow.config import load_settings
-    from deidflow.report.summary import render_markdown, render_text
+    from deidflow.report.outcome import RunOutcomeError, Verdict
+    from deidflow.report.summary import render_text, report_path
     from deidflow.store.manifest import Manifest
 
+    try:
+        results, verdict = flow(), Verdict()
+    except RunOutcomeError as exc:
+        results, verdict = exc.results, exc.verdict
     manifests = [Manifest.model_validate(r["manifest"]) for r in results]
-    typer.echo(render_text(manifests))
-    output = load_settings(config).output
-    if "://" not in output:
-        report = Path(output) / "_reports" / "latest.md"
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render_markdown(manifests), encoding="utf-8")
-        typer.echo(f"run report: {report} (also a Prefect artifact)")
+    typer.echo(render_text(manifests, verdict))
+    typer.echo(f"run report: {report_path(load_settings(config).output)} (also a Prefect artifact)")
+    if not verdict.ok:
+        raise typer.Exit(verdict.exit_code)
 
 
 @app.command()
@@ -101,8 +108,8 @@ def run(
     _prepare(config, source)
     from flows.daily import daily_flow_for
 
-    results = daily_flow_for(str(config))(config=str(config), day=day, source=source)
-    _print_results(results, config)
+    flow = daily_flow_for(str(config))
+    _run_flow(lambda: flow(config=str(config), day=day, source=source), config)
 
 
 @app.command()
@@ -122,8 +129,8 @@ def backfill(
         dates = BackfillRange(start=start, end=end)
     except ValidationError as exc:
         raise typer.BadParameter(exc.errors()[0]["msg"], param_hint="--start/--end") from None
-    results = backfill_flow_for(str(config))(dates=dates, config=str(config), source=source)
-    _print_results(results, config)
+    flow = backfill_flow_for(str(config))
+    _run_flow(lambda: flow(dates=dates, config=str(config), source=source), config)
 
 
 @policy_app.command("show")
@@ -253,10 +260,40 @@ def serve(
     prefect_serve(*build_deployments(deployments))
 
 
+def _orchestration_problem(exc: BaseException) -> str | None:
+    """One line for Prefect's API being unavailable (its own message carries server output)."""
+    import os
+
+    from deidflow._offline import STARTUP_TIMEOUT_SETTING
+
+    text = str(exc)
+    if isinstance(exc, RuntimeError) and "ephemeral Prefect API server" in text:
+        waited = os.environ.get(STARTUP_TIMEOUT_SETTING, "?")
+        return (
+            f"Prefect's temporary server did not start within {waited} s: raise "
+            f"`{STARTUP_TIMEOUT_SETTING}` (e.g. to 300), or start a real server with `prefect "
+            "server start` and `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+        )
+    if isinstance(exc, RuntimeError) and text.startswith("Failed to reach API at"):
+        url = os.environ.get("PREFECT_API_URL", "the configured URL")
+        return (
+            f"cannot reach the Prefect API at `{url}` (`PREFECT_API_URL`): start it (`prefect "
+            "server start`), "
+            "or unset `PREFECT_API_URL` to use a temporary local one"
+        )
+    return None
+
+
 def main() -> None:
-    """Entry point of the `deidflow` console script: DeidflowErrors become one line + exit code."""
+    """Entry point of the `deidflow` console script: known failures become one line + exit code."""
     try:
         app()
     except DeidflowError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except RuntimeError as exc:
+        problem = _orchestration_problem(exc)
+        if problem is None:
+            raise
+        typer.echo(f"error: {problem}", err=True)
+        sys.exit(ExitCode.ORCHESTRATION)

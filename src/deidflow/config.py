@@ -9,6 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from deidflow import outcomes
 from deidflow.errors import ConfigError
 
 SourceKind = Literal["access_log", "device_events", "form_export"]
@@ -85,10 +86,6 @@ class Limits(BaseModel):
     )
 
 
-FailOn = Literal["release_refused", "no_input", "missing_source", "quarantined", "junk_file"]
-FAIL_ON_DEFAULT: list[FailOn] = ["release_refused", "no_input", "missing_source", "junk_file"]
-
-
 class Settings(BaseModel):
     """The whole `deidflow.yaml`."""
 
@@ -124,14 +121,23 @@ class Settings(BaseModel):
             "gives up with exit code 4 (0: give up at once)."
         ),
     )
-    fail_on: list[FailOn] = Field(
-        default_factory=lambda: list(FAIL_ON_DEFAULT),
+    fail_on: list[str] = Field(
+        default_factory=lambda: list(outcomes.FAIL_ON_DEFAULT),
         description=(
             "Outcomes that end a completed run with exit code 3 (and a flow run in state "
             "Failed): a refused partner release, a day with no input, a missing source folder, "
             "quarantined records, junk input files (empty, unreadable entries)."
         ),
     )
+
+    @field_validator("fail_on")
+    @classmethod
+    def _known_flags(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(outcomes.SELECTABLE))
+        if unknown:
+            valid = ", ".join(f"`{flag}`" for flag in outcomes.SELECTABLE)
+            raise ValueError(f"unknown outcome `{unknown[0]}` (valid: {valid})")
+        return value
 
     @field_validator("sources", "partners")
     @classmethod

@@ -88,3 +88,54 @@ def test_backfill_flow_rejects_bad_dates_before_running() -> None:
         backfill.validate_parameters({"dates": {"start": "2026-11-02", "end": "2026-11-01"}})
     ok = backfill.validate_parameters({"dates": {"start": "2026-11-01", "end": "2026-11-02"}})
     assert ok["dates"].days() == [DAY, DAY + dt.timedelta(days=1)]
+
+
+def test_a_run_with_problems_ends_failed_and_still_writes_its_report(project: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from deidflow.errors import ExitCode
+    from deidflow.report.outcome import RunOutcomeError
+
+    config_path = project / "deidflow.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["partners"] = {"acme": {"k": 100000, "max_suppression": 0.0}}  # unreachable k
+    config_path.write_text(yaml.safe_dump(config))
+    shutil.rmtree(project / "raw" / "forms")  # and one source has no folder at all
+    flow = daily_flow_for(str(config_path))
+    state = flow(config=str(config_path), day=DAY, return_state=True)
+    assert state.is_failed() and "exit code 3" in (state.message or "")
+    with pytest.raises(RunOutcomeError) as caught:
+        state.result()
+    assert caught.value.exit_code == ExitCode.WARNINGS
+    assert len(caught.value.results) == 3  # every source-day's counts came back
+    report = (project / "out" / "_reports" / "latest.md").read_text(encoding="utf-8")
+    assert "forms 2026-11-01: missing_source (1)" in report
+    assert "web_logs 2026-11-01: release_refused (1)" in report
+
+    async def flow_state() -> str:
+        async with get_client() as client:
+            run = await client.read_flow_run(state.state_details.flow_run_id)
+            return run.state.type.value
+
+    assert asyncio.run(flow_state()) == "FAILED"
+
+
+def test_partner_release_rebuilds_and_reports_refusals(project: Path) -> None:
+    from deidflow.report.outcome import RunOutcomeError
+    from flows.release import partner_release
+
+    config = str(project / "deidflow.yaml")
+    daily_flow_for(config)(config=config, day=DAY)
+    results = partner_release(config=config, end=DAY, days=1)
+    assert {r["manifest"]["source"] for r in results} == {"app_events", "forms", "web_logs"}
+    assert all(r["manifest"]["releases"][0]["published"] for r in results)
+    settings = yaml.safe_load((project / "deidflow.yaml").read_text())
+    settings["partners"] = {"acme": {"k": 100000, "max_suppression": 0.0}}
+    (project / "deidflow.yaml").write_text(yaml.safe_dump(settings))
+    # a day without an internal partition is a failure; refusals are flagged per source-day
+    with pytest.raises(RunOutcomeError) as caught:
+        partner_release(config=config, end=DAY + dt.timedelta(days=1), days=2)
+    problems = caught.value.verdict.problems
+    assert caught.value.exit_code == 1 and len(problems) == 6
+    assert "web_logs 2026-11-01: release_refused (1)" in problems
+    assert any("web_logs 2026-11-02: no internal partition" in p for p in problems)

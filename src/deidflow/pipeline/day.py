@@ -11,8 +11,9 @@ from typing import TypeVar
 import pyarrow as pa
 
 from deidflow.detect.recognizers.phone import forget_raw_values
-from deidflow.pipeline.inputs import expand_inputs
-from deidflow.pipeline.internal import InternalResult, run_internal
+from deidflow.pipeline.flags import input_outcomes, stage_outcomes
+from deidflow.pipeline.inputs import list_inputs
+from deidflow.pipeline.internal import run_internal
 from deidflow.pipeline.job import Job
 from deidflow.pipeline.partner import PartnerResult, partition_tokens, run_partner
 from deidflow.pipeline.staging import SourceDay, open_source_day
@@ -100,22 +101,6 @@ def tier_outputs(
     return outputs
 
 
-def _warnings(internal: InternalResult, partners: list[PartnerResult], inputs: int) -> list[str]:
-    warnings = [f"input file failed: {message}" for message in internal.failed_files.values()]
-    if not inputs:
-        warnings.append("no input files matched the source path for this day")
-    for column, treatment in sorted(internal.unnamed.items()):
-        warnings.append(f"column `{column}` is not named by the policy: {treatment}")
-    for reason, count in sorted(internal.quarantine_reasons.items()):
-        warnings.append(f"{count} record(s) quarantined: {reason}")
-    for result in partners:
-        for reason, count in sorted(result.excluded.items()):
-            warnings.append(f"partner {result.partner}: {count} record(s) not released: {reason}")
-        if not result.report.published:
-            warnings.append(f"partner {result.partner}: release refused, nothing published")
-    return warnings
-
-
 def run_source_day(job: Job) -> DayOutcome:
     """Read a source's files for a day, write the internal and partner tiers and the manifest.
 
@@ -140,7 +125,8 @@ def run_source_day(job: Job) -> DayOutcome:
 
 def _run_staged(job: Job, day: SourceDay) -> DayOutcome:
     timings: dict[str, float] = {}
-    inputs = expand_inputs(job.pattern)
+    listing = list_inputs(job.pattern)
+    inputs = listing.files
     hashes = _timed(timings, "hash_inputs", lambda: [hash_input_file(p) for p in inputs])
     try:
         internal = _timed(timings, "internal", lambda: run_internal(job, inputs, day))
@@ -148,6 +134,8 @@ def _run_staged(job: Job, day: SourceDay) -> DayOutcome:
     finally:
         forget_raw_values()  # detector caches hold raw text: none outlives the run
     good = [h for h in hashes if job.label_for(h.path) not in internal.failed_files]
+    input_warnings, input_flags = input_outcomes(job, listing)
+    stage_warnings, stage_flags = stage_outcomes(internal, partners)
     manifest = Manifest(
         run_id=job.run_id,
         source=job.source,
@@ -165,7 +153,8 @@ def _run_staged(job: Job, day: SourceDay) -> DayOutcome:
         policy_version=policy_version(job.policy),
         key_id=job.keyring.key_id,
         timings=timings,
-        warnings=_warnings(internal, partners, len(inputs)),
+        warnings=input_warnings + stage_warnings,
+        flags=dict(sorted((input_flags + stage_flags).items())),
         releases=[p.report for p in partners],
     )
     staged = [internal.partition] if internal.partition else []

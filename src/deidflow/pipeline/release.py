@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pyarrow.fs as pafs
 
+from deidflow import outcomes
 from deidflow.errors import DeidflowError
 from deidflow.pipeline.day import run_partners, tier_outputs
 from deidflow.pipeline.job import Job
 from deidflow.pipeline.staging import open_source_day
 from deidflow.store import _fs
 from deidflow.store.layout import internal_partition
-from deidflow.store.manifest import read_manifest
+from deidflow.store.manifest import Manifest, read_manifest
 from deidflow.store.partition import PartitionResult
 
 
@@ -36,12 +37,13 @@ def committed_partition(location: str) -> PartitionResult | None:
     return PartitionResult(location, files, 0)
 
 
-def release_partners(job: Job) -> dict[str, int]:
-    """Rebuild every partner's partition of one source-day; rows per partner (-1: refused).
+def release_partners(job: Job) -> Manifest:
+    """Rebuild every partner's partition of one source-day; return the updated manifest.
 
-    The day's manifest is updated with the new partner outputs (its counts do not change: they
-    describe the internal tier). It runs under the source-day's lock, and the partner partitions
-    and the manifest are committed together, as in a run of the day.
+    The day's manifest gets the new partner outputs, release reports and `release_refused`
+    flag (its counts do not change: they describe the internal tier). It runs under the
+    source-day's lock, and the partner partitions and the manifest are committed together, as
+    in a run of the day.
 
     Raises:
         SourceDayBusyError: A run of this source-day holds its lock beyond `lock_timeout`.
@@ -55,11 +57,16 @@ def release_partners(job: Job) -> dict[str, int]:
         results = run_partners(job, internal)
         manifest = read_manifest(day.manifest)
         kept = [o for o in manifest.outputs if o.tier == "internal"]
+        flags = {k: v for k, v in manifest.flags.items() if k != outcomes.RELEASE_REFUSED}
+        refused = sum(not r.report.published for r in results)
         manifest = manifest.model_copy(
             update={
                 "outputs": kept + tier_outputs(None, results),
                 "releases": [r.report for r in results],
+                "flags": dict(sorted((flags | {outcomes.RELEASE_REFUSED: refused}).items()))
+                if refused
+                else flags,
             }
         )
         day.commit(manifest, [r.partition for r in results if r.partition])
-    return {r.partner: r.partition.rows if r.partition else -1 for r in results}
+    return manifest

@@ -6,8 +6,14 @@ Built from manifests only, so it can never contain a personal value.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from deidflow.report.outcome import Verdict
+from deidflow.store import _fs
 from deidflow.store.manifest import Manifest
+
+REPORTS = "_reports"
+LATEST_REPORT = "latest.md"
 
 COUNT_COLUMNS = ("source", "date", "in", "out", "quarantined", "excluded", "partner rows")
 
@@ -90,9 +96,14 @@ def _table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> list[st
     return lines
 
 
-def render_markdown(manifests: Sequence[Manifest]) -> str:
-    """Render the whole run report as markdown: counts, detections, columns, warnings."""
-    out = ["# deidflow run report", "", "## Records", ""]
+def render_markdown(manifests: Sequence[Manifest], verdict: Verdict | None = None) -> str:
+    """Render the whole run report as markdown: outcome, counts, detections, columns, warnings."""
+    out = ["# deidflow run report", ""]
+    if verdict is not None:
+        out += ["## Outcome", "", f"**{verdict.headline()}**", ""]
+        out += [f"- {problem}" for problem in verdict.problems]
+        out += [""] if verdict.problems else []
+    out += ["## Records", ""]
     out += _table(count_rows(manifests), COUNT_COLUMNS)
     out += ["", "## Partner releases (k-anonymity and leak gate)", ""]
     out += _table(release_rows(manifests), RELEASE_COLUMNS)
@@ -111,12 +122,27 @@ def render_markdown(manifests: Sequence[Manifest]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_text(manifests: Sequence[Manifest]) -> str:
-    """Render a compact plain-text table of the counts, for the terminal."""
+def render_text(manifests: Sequence[Manifest], verdict: Verdict | None = None) -> str:
+    """Render a compact plain-text table of the counts, then the problems, for the terminal."""
     rows = count_rows(manifests)
     widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in COUNT_COLUMNS}
     header = "  ".join(c.ljust(widths[c]) for c in COUNT_COLUMNS)
     lines = [header, "  ".join("-" * widths[c] for c in COUNT_COLUMNS)]
     for row in rows:
         lines.append("  ".join(str(row[c]).ljust(widths[c]) for c in COUNT_COLUMNS))
+    if verdict is not None:
+        lines += ["", verdict.headline()] + [f"  - {problem}" for problem in verdict.problems]
     return "\n".join(lines)
+
+
+def report_path(output: str) -> str:
+    """Return ``{output}/_reports/latest.md``, where each run's markdown report is kept."""
+    return "/".join([output.rstrip("/"), REPORTS, LATEST_REPORT])
+
+
+def write_report(output: str, markdown: str) -> str:
+    """Write the run report beside the outputs (local path or URI), atomically; return where."""
+    location = report_path(output)
+    fs, path = _fs.resolve(location)
+    _fs.write_atomic(fs, path, markdown.encode("utf-8"))
+    return location if "://" in location else str(Path(location))

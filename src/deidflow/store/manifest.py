@@ -122,6 +122,10 @@ class Manifest(_Strict):
         default_factory=dict, description="Stage name -> wall-clock seconds."
     )
     warnings: list[str] = Field(default_factory=list)
+    flags: dict[str, NonNegativeInt] = Field(
+        default_factory=dict,
+        description="Outcome flag (`deidflow.outcomes`) -> how many times.",
+    )
     releases: list[ReleaseReport] = Field(default_factory=list)
 
     @model_validator(mode="after")
