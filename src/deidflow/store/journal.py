@@ -117,15 +117,21 @@ def journals_under(root: str) -> list[str]:
 
 
 def _prepare(piece: Piece, journal: str, durable: bool) -> None:
+    """Point the staging directory to the journal, flush it, record the identity of `new`."""
     fs, staging = _fs.resolve(piece.staging)
-    new = posixpath.join(staging, NEW)
-    if _fs.is_local(fs):
-        if durable:
-            _fs.fsync_file(new) if piece.is_file else _fs.fsync_tree(new)
-        stat = os.stat(new)
-        piece.inode = (stat.st_dev, stat.st_ino)
-    with fs.open_output_stream(posixpath.join(staging, POINTER)) as out:
+    new, pointer = posixpath.join(staging, NEW), posixpath.join(staging, POINTER)
+    with fs.open_output_stream(pointer) as out:
         out.write(journal.encode())
+    if not _fs.is_local(fs):
+        return
+    if durable:
+        if piece.is_file:
+            _fs.fsync_file(new)
+        else:
+            _fs.fsync_tree(new)
+        _fs.fsync_tree(staging)  # the pointer, and the directory entries of both
+    stat = os.stat(new)
+    piece.inode = (stat.st_dev, stat.st_ino)
 
 
 def _read(fs: pafs.FileSystem, path: str) -> list[Piece] | None:
