@@ -43,7 +43,7 @@ def test_caches_are_emptied_when_a_run_fails(
     calls: list[int] = []
     monkeypatch.setattr(day_module, "forget_raw_values", lambda: calls.append(1))
 
-    def boom(job: object, inputs: object) -> None:
+    def boom(*args: object) -> None:
         raise RuntimeError("reader failed")
 
     monkeypatch.setattr(day_module, "run_internal", boom)

@@ -176,3 +176,21 @@ def test_rerun_replaces_with_the_same_content(runs: Runs) -> None:
     for first, second in zip(runs.first, runs.second, strict=True):
         assert first.manifest.run_id != second.manifest.run_id
         assert first.manifest.outputs == second.manifest.outputs
+
+
+def test_manifest_names_partition_and_reject_objects_by_content(runs: Runs) -> None:
+    for outcome in runs.second:
+        manifest = read_manifest(
+            f"s3://{runs.bucket}/out/_manifests/{outcome.manifest.source}/dt={DAY}.json"
+        )
+        assert manifest.quarantine is not None
+        assert manifest.quarantine.rows == manifest.records_quarantined
+        prefix = manifest.quarantine.path.removeprefix("s3://")
+        listed = [f"{prefix}/{name}" for name in list_files(runs.fs, prefix)]
+        assert [f.removeprefix("s3://") for f in manifest.quarantine.files] == listed
+        for files, digests in [(o.files, o.sha256) for o in manifest.outputs] + [
+            (manifest.quarantine.files, manifest.quarantine.sha256)
+        ]:
+            for location, digest in zip(files, digests, strict=True):
+                with runs.fs.open_input_stream(location.removeprefix("s3://")) as stream:
+                    assert hashlib.sha256(stream.read()).hexdigest() == digest

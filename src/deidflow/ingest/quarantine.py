@@ -57,11 +57,14 @@ class QuarantineWriter:
     read in parallel) can share a partition. The file is created on the first reject only, and
     finished by ``close()`` or leaving the ``with`` block. Raw bytes are written, never logged.
     ``root`` may be a local path or an object-store URI (``s3://bucket/quarantine``); then
-    ``directory`` and ``path`` are URI strings.
+    ``directory`` and ``path`` are URI strings. ``directory`` overrides the folder (the
+    pipeline stages a source-day's rejects and commits them with its partitions).
     """
 
-    def __init__(self, root: Location, source: str, date: str) -> None:
-        self.directory = quarantine_dir(root, source, date)
+    def __init__(
+        self, root: Location, source: str, date: str, *, directory: Location | None = None
+    ) -> None:
+        self.directory = directory if directory is not None else quarantine_dir(root, source, date)
         name = f"rejects-{uuid.uuid4().hex[:12]}.parquet"
         self.path = (
             f"{self.directory}/{name}" if is_uri(self.directory) else Path(self.directory) / name

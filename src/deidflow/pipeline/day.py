@@ -11,21 +11,14 @@ from typing import TypeVar
 import pyarrow as pa
 
 from deidflow.detect.recognizers.phone import forget_raw_values
-from deidflow.ingest.quarantine import clear_quarantine
 from deidflow.pipeline.flags import input_outcomes, stage_outcomes
 from deidflow.pipeline.inputs import list_inputs
 from deidflow.pipeline.internal import run_internal
 from deidflow.pipeline.job import Job
 from deidflow.pipeline.partner import PartnerResult, partition_tokens, run_partner
+from deidflow.pipeline.staging import SourceDay, open_source_day
 from deidflow.policy import policy_version
-from deidflow.store.layout import manifest_path
-from deidflow.store.manifest import (
-    Manifest,
-    TierOutput,
-    classification_rows,
-    hash_input_file,
-    write_manifest,
-)
+from deidflow.store.manifest import Manifest, TierOutput, classification_rows, hash_input_file
 from deidflow.store.partition import PartitionResult
 
 log = logging.getLogger(__name__)
@@ -44,11 +37,6 @@ class DayOutcome:
     def ok(self) -> bool:
         """Whether every input file was read and every partner release was published."""
         return not self.failed_files and all(p.report.published for p in self.partners)
-
-
-def _reset_quarantine(job: Job) -> None:
-    """Re-running a day replaces its rejects instead of adding a second copy."""
-    clear_quarantine(job.settings.quarantine, job.source, job.day.isoformat())
 
 
 def partners_for(job: Job) -> list[str]:
@@ -73,7 +61,7 @@ def run_partners(job: Job, internal: PartitionResult | None) -> list[PartnerResu
     names = partners_for(job)
     if internal is None or not internal.files or not names:
         return []
-    internal_tokens = partition_tokens(internal.files)
+    internal_tokens = partition_tokens(internal.readable_files)
     results: list[PartnerResult] = []
     for name in names:
         others = pa.concat_arrays([r.tokens for r in results] or [pa.array([], pa.string())])
@@ -84,12 +72,18 @@ def run_partners(job: Job, internal: PartitionResult | None) -> list[PartnerResu
 def tier_outputs(
     internal: PartitionResult | None, partners: list[PartnerResult]
 ) -> list[TierOutput]:
-    """Return the manifest entries of the committed partitions."""
+    """Return the manifest entries of the partitions (as they are named once committed)."""
     outputs = []
     if internal is not None:
         part = internal
         outputs.append(
-            TierOutput(tier="internal", path=part.path, files=part.files, rows=part.rows)
+            TierOutput(
+                tier="internal",
+                path=part.path,
+                files=part.files,
+                rows=part.rows,
+                sha256=part.sha256,
+            )
         )
     for result in partners:
         if result.partition is not None:
@@ -101,20 +95,41 @@ def tier_outputs(
                     path=part.path,
                     files=part.files,
                     rows=part.rows,
+                    sha256=part.sha256,
                 )
             )
     return outputs
 
 
 def run_source_day(job: Job) -> DayOutcome:
-    """Read a source's files for a day, write the internal and partner tiers and the manifest."""
+    """Read a source's files for a day, write the internal and partner tiers and the manifest.
+
+    The source-day's lock is held throughout (a second run waits `lock_timeout` seconds, then
+    raises `SourceDayBusyError`). Quarantine, partitions and manifest are staged and committed
+    together at the end, so a run killed at any moment leaves the old day or the new one.
+    """
+    with open_source_day(job) as day:
+        outcome = _run_staged(job, day)
+    manifest = outcome.manifest
+    log.info(
+        "source %s day %s: %d in, %d out, %d quarantined, %d excluded",
+        job.source,
+        job.day,
+        manifest.records_in,
+        manifest.records_out,
+        manifest.records_quarantined,
+        manifest.records_excluded,
+    )
+    return outcome
+
+
+def _run_staged(job: Job, day: SourceDay) -> DayOutcome:
     timings: dict[str, float] = {}
-    _reset_quarantine(job)
     listing = list_inputs(job.pattern)
     inputs = listing.files
     hashes = _timed(timings, "hash_inputs", lambda: [hash_input_file(p) for p in inputs])
     try:
-        internal = _timed(timings, "internal", lambda: run_internal(job, inputs))
+        internal = _timed(timings, "internal", lambda: run_internal(job, inputs, day))
         partners = _timed(timings, "partners", lambda: run_partners(job, internal.partition))
     finally:
         forget_raw_values()  # detector caches hold raw text: none outlives the run
@@ -126,6 +141,7 @@ def run_source_day(job: Job) -> DayOutcome:
         source=job.source,
         date=job.day,
         outputs=tier_outputs(internal.partition, partners),
+        quarantine=day.quarantine_output(),
         inputs=good,
         records_in=internal.records_in,
         records_out=internal.records_out,
@@ -141,14 +157,6 @@ def run_source_day(job: Job) -> DayOutcome:
         flags=dict(sorted((input_flags + stage_flags).items())),
         releases=[p.report for p in partners],
     )
-    write_manifest(manifest_path(job.settings.output, job.source, job.day), manifest)
-    log.info(
-        "source %s day %s: %d in, %d out, %d quarantined, %d excluded",
-        job.source,
-        job.day,
-        manifest.records_in,
-        manifest.records_out,
-        manifest.records_quarantined,
-        manifest.records_excluded,
-    )
+    staged = [internal.partition] if internal.partition else []
+    day.commit(manifest, staged + [p.partition for p in partners if p.partition])
     return DayOutcome(manifest, dict(internal.failed_files), partners)

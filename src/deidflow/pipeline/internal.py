@@ -15,6 +15,7 @@ from deidflow.errors import InputFileError
 from deidflow.ingest import QuarantineWriter, read_file
 from deidflow.pipeline.job import Job
 from deidflow.pipeline.spool import Spool
+from deidflow.pipeline.staging import SourceDay
 from deidflow.policy import resolve_plan
 from deidflow.privacy.consent import REASON_MINOR, minor_mask
 from deidflow.store.layout import internal_partition
@@ -93,13 +94,21 @@ def _exclude(batch: pa.RecordBatch, result: InternalResult) -> pa.RecordBatch:
 
 
 def _read_one(
-    job: Job, path: str, transform: _DayTransformer, spool: Spool, result: InternalResult
+    job: Job,
+    path: str,
+    transform: _DayTransformer,
+    spool: Spool,
+    result: InternalResult,
+    day: SourceDay,
 ) -> None:
     """Spool one file's transformed batches; a file that fails leaves nothing behind."""
     stats_before = (result.excluded.copy(), result.detections.copy())
     spool.begin_group()
     label = job.label_for(path)
-    with QuarantineWriter(job.settings.quarantine, job.source, job.day.isoformat()) as sink:
+    folder = day.quarantine_dir()
+    with QuarantineWriter(
+        job.settings.quarantine, job.source, job.day.isoformat(), directory=folder
+    ) as sink:
         reader = read_file(path, job.kind, quarantine=sink, label=label, limits=job.settings.limits)
         try:
             for batch in reader:
@@ -129,14 +138,18 @@ def _unnamed_columns(job: Job, classification: Classification) -> dict[str, str]
     }
 
 
-def run_internal(job: Job, inputs: list[str]) -> InternalResult:
-    """Build the internal-tier partition of one source and day from its raw input files."""
+def run_internal(job: Job, inputs: list[str], day: SourceDay) -> InternalResult:
+    """Stage the internal-tier partition of one source and day from its raw input files.
+
+    Rejects go to the day's staged quarantine; the partition is staged, not committed
+    (``SourceDay.commit`` swaps it in with the rest of the day).
+    """
     result = InternalResult()
     transform = _DayTransformer(job)
-    spool = Spool()
+    spool = Spool(day.spool_prefix)
     try:
         for path in inputs:
-            _read_one(job, path, transform, spool, result)
+            _read_one(job, path, transform, spool, result, day)
         result.classification = transform.classification
         result.unnamed = _unnamed_columns(job, transform.classification)
         schema = spool.schema()
@@ -144,7 +157,7 @@ def run_internal(job: Job, inputs: list[str]) -> InternalResult:
             return result
         schema = schema.with_metadata(job.file_metadata())
         target = internal_partition(job.settings.output, job.source, job.day)
-        with PartitionWriter(target, schema) as writer:
+        with PartitionWriter(target, schema, stage_only=True) as writer:
             for batch in spool.batches(schema):
                 writer.write_batch(batch)
         result.partition = writer.result

@@ -94,7 +94,7 @@ def _gate_consent(batch: pa.RecordBatch, excluded: Counter[str]) -> pa.RecordBat
 
 def _partner_table(job: Job, partner: str, internal: PartitionResult) -> tuple[pa.Table, Counter]:
     """Apply the partner plan to the internal partition (consent first); one table in memory."""
-    filesystem, first = _fs.resolve(internal.files[0])
+    filesystem, first = _fs.resolve(internal.readable_files[0])
     internal_schema = pq.read_schema(first, filesystem=filesystem)
     plans = resolve_plan(
         job.policy, job.source, "partner", classification_from_schema(internal_schema)
@@ -103,7 +103,7 @@ def _partner_table(job: Job, partner: str, internal: PartitionResult) -> tuple[p
     excluded: Counter[str] = Counter()
     batches = [
         engine.apply(_gate_consent(batch, excluded)).batch
-        for batch in internal_batches(internal.files)
+        for batch in internal_batches(internal.readable_files)
     ]
     if not batches:
         empty = pa.RecordBatch.from_pylist([], schema=internal_schema)
@@ -137,12 +137,14 @@ def _report(partner: str, k_target: int, released: ReleaseResult | None) -> Rele
 def run_partner(
     job: Job, partner: str, internal: PartitionResult, internal_tokens: pa.Array, others: pa.Array
 ) -> PartnerResult:
-    """Derive, anonymise, gate and (only if every check passes) publish one partner's partition.
+    """Derive, anonymise, gate and (only if every check passes) stage one partner's partition.
+
+    The partition is staged, not committed: the caller commits it with the rest of the day.
 
     Args:
         job: The source-day.
         partner: Partner name from the config.
-        internal: The committed internal partition.
+        internal: The internal partition (staged or committed).
         internal_tokens: Every distinct pseudonym of the internal partition.
         others: Pseudonyms already published to other partners for this source-day.
     """
@@ -187,6 +189,6 @@ def _publish(job: Job, partner: str, released: ReleaseResult) -> PartitionResult
     )
     table = released.table.replace_schema_metadata({**job.file_metadata(), **guarantees})
     target = partner_partition(job.settings.output, partner, job.source, job.day)
-    with PartitionWriter(target, table.schema) as writer:
+    with PartitionWriter(target, table.schema, stage_only=True) as writer:
         writer.write_table(table)
     return writer.result

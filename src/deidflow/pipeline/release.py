@@ -8,9 +8,10 @@ from deidflow import outcomes
 from deidflow.errors import DeidflowError
 from deidflow.pipeline.day import run_partners, tier_outputs
 from deidflow.pipeline.job import Job
+from deidflow.pipeline.staging import open_source_day
 from deidflow.store import _fs
-from deidflow.store.layout import internal_partition, manifest_path
-from deidflow.store.manifest import Manifest, read_manifest, write_manifest
+from deidflow.store.layout import internal_partition
+from deidflow.store.manifest import Manifest, read_manifest
 from deidflow.store.partition import PartitionResult
 
 
@@ -40,25 +41,32 @@ def release_partners(job: Job) -> Manifest:
     """Rebuild every partner's partition of one source-day; return the updated manifest.
 
     The day's manifest gets the new partner outputs, release reports and `release_refused`
-    flag (its counts do not change: they describe the internal tier).
+    flag (its counts do not change: they describe the internal tier). It runs under the
+    source-day's lock, and the partner partitions and the manifest are committed together, as
+    in a run of the day.
+
+    Raises:
+        SourceDayBusyError: A run of this source-day holds its lock beyond `lock_timeout`.
+        NothingToReleaseError: The day has no internal partition.
     """
-    internal = committed_partition(internal_partition(job.settings.output, job.source, job.day))
-    if internal is None or not internal.files:
-        raise NothingToReleaseError(job.source, job.day.isoformat())
-    results = run_partners(job, internal)
-    location = manifest_path(job.settings.output, job.source, job.day)
-    manifest = read_manifest(location)
-    kept = [o for o in manifest.outputs if o.tier == "internal"]
-    flags = {k: v for k, v in manifest.flags.items() if k != outcomes.RELEASE_REFUSED}
-    refused = sum(not r.report.published for r in results)
-    manifest = manifest.model_copy(
-        update={
-            "outputs": kept + tier_outputs(None, results),
-            "releases": [r.report for r in results],
-            "flags": dict(sorted((flags | {outcomes.RELEASE_REFUSED: refused}).items()))
-            if refused
-            else flags,
-        }
-    )
-    write_manifest(location, manifest)
+    with open_source_day(job) as day:
+        location = internal_partition(job.settings.output, job.source, job.day)
+        internal = committed_partition(location)
+        if internal is None or not internal.files:
+            raise NothingToReleaseError(job.source, job.day.isoformat())
+        results = run_partners(job, internal)
+        manifest = read_manifest(day.manifest)
+        kept = [o for o in manifest.outputs if o.tier == "internal"]
+        flags = {k: v for k, v in manifest.flags.items() if k != outcomes.RELEASE_REFUSED}
+        refused = sum(not r.report.published for r in results)
+        manifest = manifest.model_copy(
+            update={
+                "outputs": kept + tier_outputs(None, results),
+                "releases": [r.report for r in results],
+                "flags": dict(sorted((flags | {outcomes.RELEASE_REFUSED: refused}).items()))
+                if refused
+                else flags,
+            }
+        )
+        day.commit(manifest, [r.partition for r in results if r.partition])
     return manifest

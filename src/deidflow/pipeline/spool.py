@@ -4,11 +4,20 @@ Device events grow columns as new fields appear; a file that fails half-way (a t
 must leave nothing behind. Batches are spooled per input file as Arrow IPC (already
 de-identified: the spool holds internal-tier content, never raw values), then conformed to the
 unified schema while the partition is written.
+
+A spool folder is named after its source-day (``deidflow-spool-<output hash>-<source>-<day>-*``
+in the temporary folder), so the next run of that source-day, holding its lock, deletes what a
+killed run left behind (:func:`remove_spools`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import glob
+import hashlib
+import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +29,27 @@ import pyarrow.ipc as ipc
 from deidflow.errors import StoreWriteError, writing
 from deidflow.ingest import conform
 
+LOG = logging.getLogger(__name__)
+PREFIX = "deidflow-spool-"
+
+
+def spool_prefix(output: str, source: str, day: dt.date) -> str:
+    """Return the name prefix of the spool folders of one (output root, source, day)."""
+    root = hashlib.sha256(output.rstrip("/").encode()).hexdigest()[:12]
+    return f"{PREFIX}{root}-{source}-{day.isoformat()}-"
+
+
+def remove_spools(prefix: str) -> int:
+    """Delete the spool folders named ``prefix*`` in the temporary folder; return how many.
+
+    Call it only while holding the source-day's lock: a live run's spool has the same prefix.
+    """
+    found = sorted(glob.glob(os.path.join(glob.escape(tempfile.gettempdir()), prefix + "*")))
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+        LOG.warning("removed the spool folder %s of an interrupted run", path)
+    return len(found)
+
 
 class Spool:
     """Spool files in a private temporary folder (in `TMPDIR`); `close()` removes them all.
@@ -28,9 +58,9 @@ class Spool:
     the spool folder.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = PREFIX) -> None:
         with writing(tempfile.gettempdir()):
-            self._dir = Path(tempfile.mkdtemp(prefix="deidflow-spool-"))
+            self._dir = Path(tempfile.mkdtemp(prefix=prefix))
         self._files: list[Path] = []
         self._schemas: list[pa.Schema] = []
         self._writer: ipc.RecordBatchStreamWriter | None = None

@@ -9,10 +9,12 @@ from deidflow.store.layout import (
     partner_partition,
     partner_root,
 )
+from deidflow.store.lock import SourceDayBusyError, source_day_lock
 from deidflow.store.manifest import (
     ClassificationRow,
     InputFile,
     Manifest,
+    QuarantineOutput,
     ReconciliationError,
     TierOutput,
     classification_rows,
@@ -36,7 +38,9 @@ __all__ = [
     "PartitionResult",
     "PartitionWriteError",
     "PartitionWriter",
+    "QuarantineOutput",
     "ReconciliationError",
+    "SourceDayBusyError",
     "TierOutput",
     "annotate_schema",
     "classification_rows",
@@ -50,6 +54,7 @@ __all__ = [
     "partner_root",
     "read_manifest",
     "recover_partitions",
+    "source_day_lock",
     "write_data_dictionary",
     "write_manifest",
     "write_partition",

@@ -11,6 +11,10 @@ or the new one, never a mix, and never neither once recovery ran.
 Object stores cannot rename a directory: there the staged files are published by copy
 (see :mod:`deidflow.store.object_commit` and docs/s3.md), and recovery rolls an interrupted
 commit forward or back.
+
+A source-day commits its partitions, quarantine and manifest together through a journal
+(:mod:`deidflow.store.journal`); recovery here rolls such a journal forward before it deletes
+any staging directory, so it never discards one piece of a commit that is already decided.
 """
 
 from __future__ import annotations
@@ -22,12 +26,20 @@ import uuid
 
 import pyarrow.fs as pafs
 
-from deidflow.store import _fs, object_commit
+from deidflow.store import _fs, journal, object_commit
+from deidflow.store.journal import NEW, OLD
 
 LOG = logging.getLogger(__name__)
 
-NEW = "new"
-OLD = "old"
+__all__ = [
+    "NEW",
+    "OLD",
+    "discard",
+    "recover_partition",
+    "recover_partitions",
+    "staging_dir",
+    "staging_dirs",
+]
 _STAGING = re.compile(r"\.(?P<name>.+)\.tmp-[0-9a-f]{32}")
 
 
@@ -72,9 +84,14 @@ def recover_partition(fs: pafs.FileSystem, final: str) -> None:
     Only staging directories belonging to ``final`` are touched, so writers of other partitions
     of the same dataset can run at the same time.
     """
-    parent, name = posixpath.split(final)
-    for staging in _staging_dirs(fs, parent, name):
+    for staging in staging_dirs(fs, final):
         _recover_one(fs, staging, final)
+
+
+def staging_dirs(fs: pafs.FileSystem, final: str) -> list[str]:
+    """Return the staging directories of ``final`` (a path on ``fs``), live or stale."""
+    parent, name = posixpath.split(final)
+    return _staging_dirs(fs, parent, name)
 
 
 def recover_partitions(root: str) -> int:
@@ -83,28 +100,38 @@ def recover_partitions(root: str) -> int:
     Must not run while another process is writing under ``root``: it removes staging
     directories it finds, including live ones.
 
+    Commit journals under ``{root}/_commits`` (an output root) are rolled forward first, and so
+    is the journal any staging directory points to.
+
     Returns:
-        The number of staging directories removed.
+        The number of staging directories removed (journaled pieces included).
     """
     fs, path = _fs.resolve(root)
     if not _fs.is_dir(fs, path):
         return 0
-    found = _all_staging_dirs(fs, path)
-    for staging, final in found:
-        _recover_one(fs, staging, final)
-    return len(found)
+    removed = sum(journal.roll_forward(location) for location in journal.journals_under(root))
+    for staging, final in _all_staging_dirs(fs, path):
+        removed += _recover_one(fs, staging, final)
+    return removed
 
 
-def _recover_one(fs: pafs.FileSystem, staging: str, final: str) -> None:
+def _recover_one(fs: pafs.FileSystem, staging: str, final: str) -> int:
+    """Repair one staging directory; return how many staging directories that removed."""
+    if not _fs.exists(fs, staging):
+        return 0  # already gone with the roll-forward of a journal another one pointed to
+    rolled = journal.roll_forward_from(fs, staging)
+    if rolled:
+        return rolled
     if not _fs.is_local(fs):
         object_commit.recover(fs, staging, final)
-        return
+        return 1
     old = posixpath.join(staging, OLD)
     if not _fs.exists(fs, final) and _fs.is_dir(fs, old):
         fs.move(old, final)
         LOG.warning("restored partition %s from an interrupted swap", final)
     fs.delete_dir(staging)
     LOG.info("removed stale staging directory %s", staging)
+    return 1
 
 
 def _staging_dirs(fs: pafs.FileSystem, parent: str, name: str) -> list[str]:

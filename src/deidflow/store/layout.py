@@ -13,6 +13,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 INTERNAL = "internal"
 PARTNER = "partner"
 MANIFESTS = "_manifests"
+LOCKS = "_locks"
+COMMITS = "_commits"
 DICTIONARY_JSON = "_dictionary.json"
 DICTIONARY_README = "README.md"
 
@@ -95,3 +97,21 @@ def manifest_path(output: str, source: str, day: dt.date | str) -> str:
         ConfigError: ``source`` or ``day`` is malformed.
     """
     return _join(output, MANIFESTS, validate_name("source", source), partition_name(day) + ".json")
+
+
+def lock_path(output: str, source: str, day: dt.date | str) -> str:
+    """Return ``{output}/_locks/{source}/dt={day}.lock``, the lock file of one source-day.
+
+    Raises:
+        ConfigError: ``source`` or ``day`` is malformed.
+    """
+    return _join(output, LOCKS, validate_name("source", source), partition_name(day) + ".lock")
+
+
+def journal_path(output: str, source: str, day: dt.date | str) -> str:
+    """Return ``{output}/_commits/{source}/dt={day}.json``, the commit journal of a source-day.
+
+    Raises:
+        ConfigError: ``source`` or ``day`` is malformed.
+    """
+    return _join(output, COMMITS, validate_name("source", source), partition_name(day) + ".json")

@@ -37,6 +37,20 @@ class TierOutput(_Strict):
     path: str
     files: list[str]
     rows: NonNegativeInt
+    sha256: list[str] = Field(
+        default_factory=list, description="SHA-256 of each file in `files`, in the same order."
+    )
+
+
+class QuarantineOutput(_Strict):
+    """The rejects of a source-day as committed with it (restricted zone), by content."""
+
+    path: str
+    files: list[str] = Field(default_factory=list)
+    rows: NonNegativeInt = 0
+    sha256: list[str] = Field(
+        default_factory=list, description="SHA-256 of each file in `files`, in the same order."
+    )
 
 
 class InputFile(_Strict):
@@ -90,6 +104,7 @@ class Manifest(_Strict):
     source: str = Field(pattern=r"^[a-z0-9_]+$")
     date: dt.date
     outputs: list[TierOutput] = Field(default_factory=list)
+    quarantine: QuarantineOutput | None = None
     inputs: list[InputFile] = Field(default_factory=list)
     records_in: NonNegativeInt
     records_out: NonNegativeInt
@@ -144,6 +159,12 @@ def hash_input_file(location: str) -> InputFile:
     Args:
         location: Local path or URI of the file; recorded as given.
     """
+    size, digest = hash_file(location)
+    return InputFile(path=location, size=size, sha256=digest)
+
+
+def hash_file(location: str) -> tuple[int, str]:
+    """Return the size and SHA-256 of a file's bytes as stored, read in 1 MB chunks."""
     fs, path = _fs.resolve(location)
     digest = hashlib.sha256()
     size = 0
@@ -152,7 +173,12 @@ def hash_input_file(location: str) -> InputFile:
         while chunk := stream.read(CHUNK_BYTES):
             digest.update(chunk)
             size += len(chunk)
-    return InputFile(path=location, size=size, sha256=digest.hexdigest())
+    return size, digest.hexdigest()
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    """Return the JSON document a manifest is stored as."""
+    return manifest.model_dump_json(indent=2).encode() + b"\n"
 
 
 def write_manifest(location: str, manifest: Manifest) -> None:
@@ -163,7 +189,7 @@ def write_manifest(location: str, manifest: Manifest) -> None:
         manifest: The validated manifest.
     """
     fs, path = _fs.resolve(location)
-    _fs.write_atomic(fs, path, manifest.model_dump_json(indent=2).encode() + b"\n")
+    _fs.write_atomic(fs, path, manifest_bytes(manifest))
 
 
 def read_manifest(location: str) -> Manifest:

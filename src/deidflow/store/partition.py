@@ -29,11 +29,24 @@ class PartitionWriteError(DeidflowError):
 
 @dataclass(frozen=True)
 class PartitionResult:
-    """What a committed partition holds: its path, its files (in order) and its row count."""
+    """What a partition holds: its path, its files (in order), its row count and their hashes.
+
+    A partition written with ``stage_only=True`` is not committed yet: ``files`` are the names
+    it will have once committed, ``staging`` the staging directory and ``staged_files`` where
+    its files can be read until then.
+    """
 
     path: str
     files: list[str] = field(default_factory=list)
     rows: int = 0
+    sha256: list[str] = field(default_factory=list)
+    staging: str = ""
+    staged_files: list[str] = field(default_factory=list)
+
+    @property
+    def readable_files(self) -> list[str]:
+        """Where the files can be read now: staged until committed, then published."""
+        return self.staged_files or self.files
 
 
 class PartitionWriter:
@@ -45,7 +58,9 @@ class PartitionWriter:
     (time, run id) goes into the files. On an exception inside the ``with`` block nothing is
     swapped and the staging directory is removed. On an object store (``s3://…``) the files are
     named ``part-00000-<sha256[:16]>.parquet`` after their content and published by copy
-    (:mod:`deidflow.store.object_commit`), since a directory cannot be renamed there.
+    (:mod:`deidflow.store.object_commit`), since a directory cannot be renamed there. With
+    ``stage_only=True`` the staged partition is left for the caller to commit together with
+    other pieces (:mod:`deidflow.store.journal`).
 
     Example::
 
@@ -63,6 +78,7 @@ class PartitionWriter:
         rows_per_file: int = DEFAULT_ROWS_PER_FILE,
         row_group_rows: int = DEFAULT_ROW_GROUP_ROWS,
         durable: bool = True,
+        stage_only: bool = False,
     ) -> None:
         """Prepare a writer; nothing touches the filesystem before ``__enter__``.
 
@@ -73,6 +89,7 @@ class PartitionWriter:
             rows_per_file: Rotate to a new file after this many rows.
             row_group_rows: Rows per Parquet row group.
             durable: fsync files and directories on commit (local filesystems).
+            stage_only: Stage the files but do not commit them (``result.staging`` says where).
         """
         if rows_per_file < 1 or row_group_rows < 1:
             raise PartitionWriteError(partition, "`rows_per_file` and `row_group_rows` must be > 0")
@@ -81,6 +98,7 @@ class PartitionWriter:
         self.rows_per_file = rows_per_file
         self.row_group_rows = min(row_group_rows, rows_per_file)
         self.durable = durable
+        self.stage_only = stage_only
         self.fs, self._final = _fs.resolve(partition)
         self._staging = ""
         self._writer: pq.ParquetWriter | None = None
@@ -90,6 +108,7 @@ class PartitionWriter:
         self._names: list[str] = []
         self._sink: object_commit.HashingSink | None = None
         self._published: dict[str, str] = {}  # staged name -> content-named (object stores)
+        self._digests: list[str] = []
         self._rows = 0
         self.result: PartitionResult | None = None
 
@@ -115,11 +134,18 @@ class PartitionWriter:
         except BaseException:
             self._abort()
             raise
-        with writing(self.partition):
-            self._commit()
         names = [self._published.get(name, name) for name in self._names]
         files = [f"{self.partition.rstrip('/')}/{name}" for name in names]
-        self.result = PartitionResult(self.partition, files, self._rows)
+        if self.stage_only:
+            staging = _sibling(self.partition, self._staging)
+            staged = [f"{staging}/{commit.NEW}/{name}" for name in self._names]
+            self.result = PartitionResult(
+                self.partition, files, self._rows, self._digests, staging, staged
+            )
+            return
+        with writing(self.partition):
+            self._commit()
+        self.result = PartitionResult(self.partition, files, self._rows, self._digests)
 
     def write_table(self, table: pa.Table) -> None:
         """Write every batch of ``table``."""
@@ -179,13 +205,8 @@ class PartitionWriter:
     def _open_file(self) -> None:
         name = f"part-{len(self._names):05d}.parquet"
         path = posixpath.join(self._staging, commit.NEW, name)
-        if _fs.is_local(self.fs):
-            self._writer = pq.ParquetWriter(
-                path, self.schema, filesystem=self.fs, compression="zstd"
-            )
-        else:
-            self._sink = object_commit.HashingSink(self.fs.open_output_stream(path))
-            self._writer = pq.ParquetWriter(self._sink, self.schema, compression="zstd")
+        self._sink = object_commit.HashingSink(self.fs.open_output_stream(path))
+        self._writer = pq.ParquetWriter(self._sink, self.schema, compression="zstd")
         self._names.append(name)
 
     def _close_file(self) -> None:
@@ -193,8 +214,10 @@ class PartitionWriter:
             self._writer.close()
         if self._sink is not None:
             self._sink.close()
-            name = self._names[-1]
-            self._published[name] = object_commit.published_name(name, self._sink.hexdigest())
+            self._digests.append(self._sink.hexdigest())
+            if not _fs.is_local(self.fs):
+                name = self._names[-1]
+                self._published[name] = object_commit.published_name(name, self._digests[-1])
         self._writer, self._sink, self._file_rows = None, None, 0
 
     def _commit(self) -> None:
@@ -222,6 +245,11 @@ class PartitionWriter:
         finally:
             with contextlib.suppress(OSError):
                 commit.discard(self.fs, self._staging)
+
+
+def _sibling(location: str, path: str) -> str:
+    """Return the location (path or URI) of ``path``, a sibling of ``location`` on its fs."""
+    return f"{posixpath.dirname(location.rstrip('/'))}/{posixpath.basename(path)}"
 
 
 def _describe_mismatch(expected: pa.Schema, got: pa.Schema) -> str:
