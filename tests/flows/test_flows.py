@@ -139,3 +139,24 @@ def test_partner_release_rebuilds_and_reports_refusals(project: Path) -> None:
     assert caught.value.exit_code == 1 and len(problems) == 6
     assert "web_logs 2026-11-01: release_refused (1)" in problems
     assert any("web_logs 2026-11-02: no internal partition" in p for p in problems)
+
+
+def test_a_busy_source_day_ends_the_run_with_exit_4_and_the_others_complete(
+    project: Path,
+) -> None:
+    from deidflow.errors import ExitCode
+    from deidflow.report.outcome import RunOutcomeError
+    from deidflow.store.lock import source_day_lock
+
+    config = str(project / "deidflow.yaml")
+    with (
+        source_day_lock(str(project / "out"), "web_logs", DAY),
+        pytest.raises(RunOutcomeError) as caught,
+    ):
+        daily_flow_for(config)(config=config, day=DAY)
+    assert caught.value.exit_code == ExitCode.BUSY
+    assert sorted(r["manifest"]["source"] for r in caught.value.results) == ["app_events", "forms"]
+    (problem,) = caught.value.verdict.problems
+    assert problem.startswith("web_logs 2026-11-01: source `web_logs` day 2026-11-01 is being")
+    report = (project / "out" / "_reports" / "latest.md").read_text(encoding="utf-8")
+    assert "lock_timeout" in report
