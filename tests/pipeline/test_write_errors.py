@@ -77,7 +77,9 @@ def test_full_quarantine_disk(tmp_path: Path, raw: Path, key_env: None) -> None:
         fill(disk)
         settings = _settings(tmp_path, raw, out, disk / "quarantine")
         error = _run_fails(settings, disk / "quarantine", errno.ENOSPC)
-        assert error.path.endswith(".parquet") and f"/{SOURCE}/{DAY}/rejects-" in error.path
+        # rejects are staged beside the day's quarantine, committed with the partitions
+        assert error.path.endswith(".parquet") and f"/{SOURCE}/.{DAY}.tmp-" in error.path
+        assert "/new/rejects-" in error.path
     assert snapshot(out) == before
 
 

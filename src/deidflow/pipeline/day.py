@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import pyarrow as pa
 
@@ -73,32 +73,21 @@ def tier_outputs(
     internal: PartitionResult | None, partners: list[PartnerResult]
 ) -> list[TierOutput]:
     """Return the manifest entries of the partitions (as they are named once committed)."""
-    outputs = []
-    if internal is not None:
-        part = internal
-        outputs.append(
-            TierOutput(
-                tier="internal",
-                path=part.path,
-                files=part.files,
-                rows=part.rows,
-                sha256=part.sha256,
-            )
+    pieces: list[tuple[Literal["internal", "partner"], str | None, PartitionResult | None]]
+    pieces = [("internal", None, internal)]
+    pieces += [("partner", r.partner, r.partition) for r in partners]
+    return [
+        TierOutput(
+            tier=tier,
+            partner=partner,
+            path=part.path,
+            files=part.files,
+            rows=part.rows,
+            sha256=part.sha256,
         )
-    for result in partners:
-        if result.partition is not None:
-            part = result.partition
-            outputs.append(
-                TierOutput(
-                    tier="partner",
-                    partner=result.partner,
-                    path=part.path,
-                    files=part.files,
-                    rows=part.rows,
-                    sha256=part.sha256,
-                )
-            )
-    return outputs
+        for tier, partner, part in pieces
+        if part is not None
+    ]
 
 
 def run_source_day(job: Job) -> DayOutcome:

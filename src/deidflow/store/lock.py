@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from deidflow.errors import DeidflowError, ExitCode
+from deidflow.errors import DeidflowError, ExitCode, writing
 from deidflow.store import _fs
 from deidflow.store.layout import lock_path
 
@@ -132,18 +132,48 @@ def _leave_process(key: str) -> None:
 
 @contextmanager
 def _flock(path: str, deadline: float, info: _BusyInfo, run_id: str) -> Iterator[None]:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = _open_lock_file(path)
     try:
         _wait_for(fd, deadline, info)
-        _write_holder(fd, run_id)
+        named = _write_holder(fd, run_id)
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)  # released: the file names nobody
+            if named:
+                _best_effort(lambda: os.ftruncate(fd, 0))  # released: the file names nobody
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _open_lock_file(path: str) -> int:
+    """Open (creating) the lock file; an existing one on a read-only disk is opened read-only.
+
+    ``flock`` works on a read-only descriptor, so a run on a read-only or full output disk
+    still takes its lock and then fails where it writes data, naming that path.
+
+    Raises:
+        StoreWriteError: the lock file cannot be created (path and errno).
+    """
+    with writing(path):
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC):
+                raise
+            if not os.path.isfile(path):
+                raise
+            return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+
+
+def _best_effort(action: Callable[[], object]) -> bool:
+    """Run a write that only names the holder; a full or read-only disk must not stop the run."""
+    try:
+        action()
+    except OSError:
+        return False
+    return True
 
 
 def _wait_for(fd: int, deadline: float, info: _BusyInfo) -> None:
@@ -165,7 +195,8 @@ def _wait_for(fd: int, deadline: float, info: _BusyInfo) -> None:
         pause = min(pause * 2, _POLL_MAX)
 
 
-def _write_holder(fd: int, run_id: str) -> None:
+def _write_holder(fd: int, run_id: str) -> bool:
+    """Write pid, host, start time and run id into the lock file; False if it could not."""
     holder = {
         "pid": os.getpid(),
         "host": socket.gethostname(),
@@ -173,8 +204,12 @@ def _write_holder(fd: int, run_id: str) -> None:
         "run_id": run_id,
     }
     data = json.dumps(holder).encode() + b"\n"
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, data, 0)
+
+    def write() -> None:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, data, 0)
+
+    return _best_effort(write)
 
 
 def describe_holder(path: str) -> str:
