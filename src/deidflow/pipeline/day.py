@@ -39,15 +39,6 @@ class DayOutcome:
         return not self.failed_files and all(p.report.published for p in self.partners)
 
 
-def partners_for(job: Job) -> list[str]:
-    """Return the partners configured to receive this job's source."""
-    return [
-        name
-        for name, partner in sorted(job.settings.partners.items())
-        if partner.sources is None or job.source in partner.sources
-    ]
-
-
 def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
     started = time.perf_counter()
     try:
@@ -58,7 +49,7 @@ def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
 
 def run_partners(job: Job, internal: PartitionResult | None) -> list[PartnerResult]:
     """Release the day to every configured partner, each checked against the others' tokens."""
-    names = partners_for(job)
+    names = job.partners()
     if internal is None or not internal.files or not names:
         return []
     internal_tokens = partition_tokens(internal.readable_files)

@@ -54,6 +54,8 @@ def stage_outcomes(
     for result in partners:
         for reason, count in sorted(result.excluded.items()):
             warnings.append(f"partner {result.partner}: {count} record(s) not released: {reason}")
+        for column, why in sorted(result.report.dropped.items()):
+            warnings.append(f"partner {result.partner}: column `{column}` not released: {why}")
         if not result.report.published:
             warnings.append(f"partner {result.partner}: release refused, nothing published")
             flags[outcomes.RELEASE_REFUSED] += 1

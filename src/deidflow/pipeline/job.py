@@ -39,6 +39,14 @@ class Job:
         """The source's input glob with the day filled in."""
         return source_pattern(self.settings.sources[self.source].path, self.day)
 
+    def partners(self) -> list[str]:
+        """Return the partners configured to receive this job's source, sorted."""
+        return [
+            name
+            for name, partner in sorted(self.settings.partners.items())
+            if partner.sources is None or self.source in partner.sources
+        ]
+
     def label_for(self, path: str) -> str:
         """Name a file as provenance and quarantine record it: relative to the source's root.
 

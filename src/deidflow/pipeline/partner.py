@@ -21,10 +21,11 @@ from deidflow.detect.spans import find_spans
 from deidflow.entities import Role
 from deidflow.metadata import field_annotations, prefixed
 from deidflow.pipeline.job import Job
+from deidflow.pipeline.scheme import release_policy, scheme_levels, with_levels
 from deidflow.policy import resolve_plan
-from deidflow.policy.model import ReleasePolicy
 from deidflow.privacy.consent import REASON_NO_CONSENT, consent_mask
 from deidflow.privacy.gate import check_release
+from deidflow.privacy.hierarchies import SUPPRESSED
 from deidflow.privacy.kanon import ReleaseRefusedError, ReleaseResult, anonymize
 from deidflow.store import _fs
 from deidflow.store.layout import partner_partition
@@ -63,7 +64,8 @@ def token_values(table: pa.Table) -> pa.Array:
     ]
     if not columns:
         return pa.array([], pa.string())
-    return pc.unique(pa.concat_arrays(columns)).drop_null()
+    found = pc.unique(pa.concat_arrays(columns)).drop_null()
+    return found.filter(pc.not_equal(found, SUPPRESSED))  # a generalised-away token says nothing
 
 
 def partition_tokens(files: list[str]) -> pa.Array:
@@ -92,28 +94,46 @@ def _gate_consent(batch: pa.RecordBatch, excluded: Counter[str]) -> pa.RecordBat
     return batch.filter(allowed)
 
 
-def _partner_table(job: Job, partner: str, internal: PartitionResult) -> tuple[pa.Table, Counter]:
-    """Apply the partner plan to the internal partition (consent first); one table in memory."""
+def _partner_table(
+    job: Job, partner: str, internal: PartitionResult
+) -> tuple[pa.Table, pa.Array, Counter]:
+    """Apply the partner plan to the internal partition (consent first); one table in memory.
+
+    Returns the partner table, the person of each of its rows (from the release's person key,
+    internal tokens; never released) and the records excluded by reason.
+    """
     filesystem, first = _fs.resolve(internal.readable_files[0])
     internal_schema = pq.read_schema(first, filesystem=filesystem)
     plans = resolve_plan(
         job.policy, job.source, "partner", classification_from_schema(internal_schema)
     )
     engine = Engine(plans, job.keyring, "partner", partner=partner, find_spans=job.span_finder())
+    person_key = release_policy(job).person_key
     excluded: Counter[str] = Counter()
-    batches = [
-        engine.apply(_gate_consent(batch, excluded)).batch
-        for batch in internal_batches(internal.readable_files)
-    ]
+    batches, people = [], []
+    for batch in internal_batches(internal.readable_files):
+        kept = _gate_consent(batch, excluded)
+        people.append(person_of(kept, person_key))
+        batches.append(engine.apply(kept).batch)
     if not batches:
         empty = pa.RecordBatch.from_pylist([], schema=internal_schema)
-        batches = [engine.apply(empty).batch]
-    return pa.Table.from_batches(batches), excluded
+        batches, people = [engine.apply(empty).batch], [pa.array([], pa.string())]
+    return pa.Table.from_batches(batches), pa.concat_arrays(people), excluded
 
 
-def _release_policy(job: Job) -> ReleasePolicy:
-    source = job.policy.sources.get(job.source)
-    return source.release if source is not None and source.release else ReleasePolicy()
+def person_of(batch: pa.RecordBatch, person_key: list[str]) -> pa.Array:
+    """Return each record's person: its first non-null person-key column (tokens), else null.
+
+    A record with no person key counts as a person of its own when k is counted.
+    """
+    columns = [
+        pc.cast(batch.column(name), pa.string())
+        for name in person_key
+        if name in batch.schema.names
+    ]
+    if not columns:
+        return pa.nulls(batch.num_rows, pa.string())
+    return pc.coalesce(*columns) if len(columns) > 1 else columns[0]
 
 
 def _report(partner: str, k_target: int, released: ReleaseResult | None) -> ReleaseReport:
@@ -131,6 +151,8 @@ def _report(partner: str, k_target: int, released: ReleaseResult | None) -> Rele
         levels=released.levels,
         quasi_identifiers=released.quasi_identifiers,
         information_loss=round(released.information_loss, 4),
+        dropped=released.dropped,
+        k_counts="records" if released.people is None else "people",
     )
 
 
@@ -149,10 +171,19 @@ def run_partner(
         others: Pseudonyms already published to other partners for this source-day.
     """
     config = job.settings.partners[partner]
-    table, excluded = _partner_table(job, partner, internal)
-    policy = _release_policy(job)
+    table, people, excluded = _partner_table(job, partner, internal)
+    policy = release_policy(job)
     try:
-        released = anonymize(table, policy, config.k, config.max_suppression, l=policy.l)
+        levels = scheme_levels(job, table, people)
+        released = anonymize(
+            table,
+            policy,
+            config.k,
+            config.max_suppression,
+            l=policy.l,
+            people=people,
+            levels=levels,
+        )
     except ReleaseRefusedError as exc:
         report = _report(partner, config.k, None)
         report.refused = list(exc.reasons)
@@ -162,10 +193,11 @@ def run_partner(
     gate = check_release(
         released.table,
         k_target=config.k,
-        quasi_identifiers=released.quasi_identifiers,
+        quasi_identifiers=released.table.schema.names,  # every released column counts
         internal_tokens=internal_tokens,
         other_partner_tokens=others,
         find_spans=find_spans,
+        people=released.people,
     )
     report.gate_passed = gate.passed
     report.findings = [
@@ -184,10 +216,13 @@ def _publish(job: Job, partner: str, released: ReleaseResult) -> PartitionResult
         {
             "quasi_identifiers": json.dumps(released.quasi_identifiers),
             "k": str(released.k),
+            "k_counts": "people",
             "partner": partner,
+            "release_scheme": json.dumps(released.levels, sort_keys=True),
         }
     )
-    table = released.table.replace_schema_metadata({**job.file_metadata(), **guarantees})
+    table = with_levels(released, release_policy(job))
+    table = table.replace_schema_metadata({**job.file_metadata(), **guarantees})
     target = partner_partition(job.settings.output, partner, job.source, job.day)
     with PartitionWriter(target, table.schema, stage_only=True) as writer:
         writer.write_table(table)

@@ -98,6 +98,7 @@ class HierarchyKind(StrEnum):
     GEO_GRID = "geo_grid"  # lat / lon floats or "lat,lon" strings → coarser grids
     VERSION = "version"  # "14.2.1" → "14.2" → "14"
     GROUP = "group"  # several columns as one hierarchy: level n suppresses the n finest
+    NUMERIC_BAND = "numeric_band"  # numbers → floor to multiples of wider and wider bands
 
 
 # Parameters each kind requires (r) or may take (o); any other parameter is an error.
@@ -110,6 +111,7 @@ _KIND_PARAMS: dict[HierarchyKind, dict[str, str]] = {
     HierarchyKind.GEO_GRID: {"grid_km": "r"},
     HierarchyKind.VERSION: {"parts": "r"},
     HierarchyKind.GROUP: {"columns": "r"},
+    HierarchyKind.NUMERIC_BAND: {"widths": "r"},
 }
 _PARAM_FIELDS = tuple(sorted({name for params in _KIND_PARAMS.values() for name in params}))
 TimeUnit = Literal["hour", "day", "week", "month", "quarter", "year"]
@@ -147,6 +149,9 @@ class HierarchySpec(BaseModel):
     units: tuple[TimeUnit, ...] = Field(default=(), description="time: calendar units.")
     grid_km: tuple[float, ...] = Field(default=(), description="geo_grid: cell sizes in km.")
     parts: tuple[int, ...] = Field(default=(), description="version: leading numbers kept.")
+    widths: tuple[float, ...] = Field(
+        default=(), description="numeric_band: band widths, e.g. bytes `[1000, 100000]`."
+    )
 
     @model_validator(mode="after")
     def _params_fit_kind(self) -> HierarchySpec:
@@ -196,6 +201,29 @@ class ReleasePolicy(BaseModel):
     )
     sensitive: str | None = Field(default=None, description="Column for l-diversity, if any.")
     l: int | None = Field(default=None, ge=2, description="Distinct sensitive values per class.")  # noqa: E741
+    person_key: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Internal-tier columns naming the person of a record (first non-null wins), e.g. "
+            "the client IP token: k counts distinct people, not rows. Never released."
+        ),
+    )
+    non_identifying: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Partner column → why it does not identify anyone. Released without a hierarchy "
+            "(value → `*`) only while its values form a closed vocabulary (at most "
+            "`max_vocabulary` distinct values, each held by at least k people); else dropped."
+        ),
+    )
+    max_vocabulary: int = Field(default=64, ge=1, description="Closed vocabulary size limit.")
+    levels: dict[str, int] | None = Field(
+        default=None,
+        description=(
+            "The release scheme: a level per hierarchy, fixed by the policy. Unset: chosen on "
+            "the first released day and pinned in `{output}/_schemes/<source>.json`."
+        ),
+    )
 
     @model_validator(mode="after")
     def _l_needs_sensitive(self) -> ReleasePolicy:

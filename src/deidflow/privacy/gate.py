@@ -13,8 +13,11 @@ Checks, each reported as `Finding(check, column, count, entity)` — never a val
   `url_scrub`/`text_scrub`, or named in `text_columns`), found with `detect.spans.find_spans`.
 * `internal_token` / `partner_token`: a cell, or a base32 run inside it, equals a token of the
   internal tier or of another partner's output.
-* `k_below_target`: the smallest class over the quasi-identifiers, recounted with a plain
-  `Table.group_by`, is below the target (`quasi_identifier_missing` if a QI column is absent).
+* `k_below_target`: the smallest class over the quasi-identifiers (every released column, as
+  the pipeline calls it), recounted with a plain `Table.group_by` — in distinct people when the
+  rows' `people` are given — is below the target (`quasi_identifier_missing` if a QI column is
+  absent).
+* `identifier_like`: a column with more distinct values than rows / k: it cannot hide anyone.
 * `column_not_allowed`: a column outside `allowed_columns`.
 * `identifier_kept_raw`: a column the policy passed through unchanged (`keep`) that the
   classifier, by name and values, calls a direct identifier no validator can confirm value by
@@ -33,8 +36,10 @@ import pyarrow.compute as pc
 
 from deidflow.detect.validators import VALIDATORS, match_mask
 from deidflow.entities import Entity
+from deidflow.privacy.lattice import person_codes
 from deidflow.transform.geo_coarsen import coarsen_pairs
 
+_PERSON = "__deidflow_person"
 GRID_KM = (10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 MIN_GRID_KM = 10.0
 _NETWORK_RE = r"^(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.0|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4}){0,2}::)$"
@@ -76,6 +81,7 @@ def check_release(
     allowed_columns: set[str] | None = None,
     text_columns: Iterable[str] = (),
     find_spans: SpanFinder | None = None,
+    people: pa.Array | None = None,
 ) -> GateResult:
     """Run every leak check on a partner table about to be published.
 
@@ -88,9 +94,12 @@ def check_release(
         allowed_columns: the columns the policy lets through (None: not checked).
         text_columns: extra columns to scan span by span (besides free-text ones by metadata).
         find_spans: span finder (default `deidflow.detect.spans.find_spans`).
+        people: the person of each row (aligned with `table`; never released): k counts
+            distinct people per class.
     """
     findings = _disallowed_columns(table, allowed_columns)
-    findings += _k_findings(table, k_target, quasi_identifiers)
+    findings += _k_findings(table, k_target, quasi_identifiers, people)
+    findings += _identifier_like(table, k_target)
     findings += identifiers_kept_raw(table)
     for name in _scannable(table):
         values = distinct_strings(table.column(name))
@@ -129,19 +138,41 @@ def _disallowed_columns(table: pa.Table, allowed: set[str] | None) -> list[Findi
     ]
 
 
-def _k_findings(table: pa.Table, k_target: int, quasi_identifiers: list[str]) -> list[Finding]:
+def _k_findings(
+    table: pa.Table, k_target: int, quasi_identifiers: list[str], people: pa.Array | None
+) -> list[Finding]:
     missing = [c for c in quasi_identifiers if c not in table.schema.names]
     if missing:
         return [Finding("quasi_identifier_missing", c, table.num_rows) for c in missing]
     if table.num_rows == 0:
         return []
+    person = pa.array(person_codes(people, table.num_rows)) if people is not None else None
     if not quasi_identifiers:
-        small = table.num_rows if table.num_rows < k_target else 0
+        size = table.num_rows if person is None else len(pc.unique(person))
+        small = table.num_rows if size < k_target else 0
     else:
-        counts = table.group_by(quasi_identifiers, use_threads=False).aggregate([([], "count_all")])
-        below = pc.less(counts.column("count_all"), k_target)
-        small = pc.sum(counts.column("count_all").filter(below)).as_py() or 0
+        keyed = table.select(quasi_identifiers)
+        aggregations: list[tuple] = [([], "count_all")]
+        if person is not None:
+            keyed = keyed.append_column(_PERSON, person)
+            aggregations.append((_PERSON, "count_distinct", pc.CountOptions(mode="all")))
+        counts = keyed.group_by(quasi_identifiers, use_threads=False).aggregate(aggregations)
+        rows = counts.column("count_all")
+        sizes = rows if person is None else counts.column(f"{_PERSON}_count_distinct")
+        small = pc.sum(rows.filter(pc.less(sizes, k_target))).as_py() or 0
     return [Finding("k_below_target", None, int(small))] if small else []
+
+
+def _identifier_like(table: pa.Table, k_target: int) -> list[Finding]:
+    """Columns with more distinct values than rows / k: such a column cannot hide anyone."""
+    if table.num_rows == 0:
+        return []
+    limit = table.num_rows / k_target
+    return [
+        Finding("identifier_like", name, table.num_rows)
+        for name in table.schema.names
+        if pc.count_distinct(table.column(name), mode="all").as_py() > limit
+    ]
 
 
 def personal_values(table: pa.Table, name: str, values: pa.Array) -> list[Finding]:

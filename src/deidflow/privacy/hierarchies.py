@@ -61,6 +61,8 @@ def _step(column: str, values: pa.Array, spec: HierarchySpec, step: int) -> pa.A
         return _time(column, values, spec.units[step])
     if kind is HierarchyKind.GEO_GRID and not _is_string(values.type):
         return snap_degrees(values, spec.grid_km[step]).cast(values.type)
+    if kind is HierarchyKind.NUMERIC_BAND:
+        return _band(column, values, spec.widths[step])
     if not _is_string(values.type):
         raise ConfigError(column, f"`{kind}` needs a string column here, not {values.type}")
     if kind is HierarchyKind.CATEGORICAL:
@@ -105,6 +107,15 @@ def _year_band(values: pa.Array, width: int) -> pa.Array:
     end = pc.add(start, width - 1)
     label = pc.binary_join_element_wise(pc.cast(start, pa.string()), pc.cast(end, pa.string()), "-")
     return pc.fill_null(label, SUPPRESSED)
+
+
+def _band(column: str, values: pa.Array, width: float) -> pa.Array:
+    """Floor numbers to a multiple of `width` (the band's lower bound), keeping the type."""
+    if not (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
+        raise ConfigError(column, f"`numeric_band` needs a numeric column, not {values.type}")
+    as_float = pc.cast(values, pa.float64())
+    floored = pc.round(pc.multiply(pc.floor(pc.divide(as_float, width)), width), 9)
+    return pc.cast(floored, values.type, safe=False)
 
 
 def _time(column: str, values: pa.Array, unit: str) -> pa.Array:

@@ -28,12 +28,13 @@ import pyarrow.compute as pc
 
 from deidflow.errors import ConfigError, DeidflowError
 from deidflow.policy.model import HierarchyKind, HierarchySpec, ReleasePolicy
-from deidflow.privacy.lattice import Evaluation, Lattice, Node
+from deidflow.privacy.lattice import Evaluation, Lattice, Node, class_sizes, person_codes
 
 QI_METADATA_KEY = "deidflow.quasi_identifiers"
 K_METADATA_KEY = "deidflow.k"
 EXHAUSTIVE_BUDGET = 50_000_000  # lattice nodes × rows searched exactly
 EXHAUSTIVE_MAX_NODES = 4096  # and never more nodes than this (each costs a group count)
+_PERSON = "__deidflow_person"  # a temporary column for recounting people; never released
 Search = Literal["auto", "exhaustive", "greedy"]
 
 
@@ -62,6 +63,9 @@ class ReleaseResult:
     search: str = "exhaustive"
     nodes_evaluated: int = 0
     defaulted: list[str] = field(default_factory=list)  # QI columns given a `*`-only hierarchy
+    dropped: dict[str, str] = field(default_factory=dict)  # column → why it was not released
+    people: pa.Array | None = None  # person code per released row (never written out)
+    pinned: bool = False  # levels came from a pinned scheme, not from a search
 
     def summary(self) -> dict[str, object]:
         """Return the figures for the run report (counts and levels, never values)."""
@@ -77,6 +81,7 @@ class ReleaseResult:
             "search": self.search,
             "nodes_evaluated": self.nodes_evaluated,
             "defaulted": self.defaulted,
+            "dropped": self.dropped,
         }
 
 
@@ -87,8 +92,15 @@ def anonymize(
     max_suppression: float,
     l: int | None = None,  # noqa: E741
     search: Search = "auto",
+    people: pa.Array | None = None,
+    levels: dict[str, int] | None = None,
 ) -> ReleaseResult:
-    """Generalise and suppress `table` until every quasi-identifier class has >= k records.
+    """Generalise and suppress `table` until every class holds >= k people (or records).
+
+    Every released column is a quasi-identifier: covered by a declared hierarchy, or (marked
+    quasi, or `non_identifying` with a closed vocabulary) generalised straight to `*`; any other
+    column is dropped and listed in `dropped`. Rows come out sorted by their released values,
+    so their order says nothing the values do not.
 
     Args:
         table: a partner-tier table (field metadata as the transform engine writes it).
@@ -97,24 +109,40 @@ def anonymize(
         max_suppression: largest share of records that may be removed (0..1).
         l: distinct-l-diversity target for `release.sensitive` (default: `release.l`).
         search: `exhaustive`, `greedy`, or `auto` (exhaustive when the lattice is small).
+        people: one value per record naming its person (tokens; nulls count as one person
+            each): k then counts distinct people per class. Never released.
+        levels: a pinned scheme (level per hierarchy): applied as is, never re-optimised.
 
     Raises:
-        ReleaseRefusedError: no node reaches k (and l) within the cap.
+        ReleaseRefusedError: no node (or the pinned one) reaches k (and l) within the cap.
         ConfigError: bad k / cap, or the sensitive column is missing.
     """
     _check_arguments(table, release, k, max_suppression)
-    hierarchies, defaulted = covered_hierarchies(table, release)
+    hierarchies, defaulted, dropped = release_hierarchies(table, release, k, people)
+    if levels is not None:
+        for key in [key for key in hierarchies if key not in levels]:
+            for column in _present(table, key, hierarchies):
+                dropped[column] = "not in the pinned release scheme"
+            del hierarchies[key]
+    table = table.drop_columns([c for c in dropped if c in table.schema.names])
     l_target = l if l is not None else release.l
     sensitive = (release.sensitive, l_target) if release.sensitive and l_target else None
     cap = math.floor(max_suppression * table.num_rows)
-    lattice = Lattice(table, hierarchies, k, cap, sensitive)
-    method = _method(lattice, search)
-    best = _exhaustive(lattice) if method == "exhaustive" else _greedy(lattice)
-    if best is None:
-        raise ReleaseRefusedError(_refusal_reasons(lattice, k, l_target))
-    released = _release(lattice, best.node)
+    lattice = Lattice(table, hierarchies, k, cap, sensitive, people)
+    if levels is not None:
+        method, best = "pinned", lattice.evaluate(tuple(levels[key] for key in lattice.keys))
+        if not best.allowed:
+            raise ReleaseRefusedError(_pinned_refusal(lattice, best))
+    else:
+        method = _method(lattice, search)
+        found = _exhaustive(lattice) if method == "exhaustive" else _greedy(lattice)
+        if found is None:
+            raise ReleaseRefusedError(_refusal_reasons(lattice, k, l_target))
+        best = found
+    released, released_people = _release(lattice, best.node, people)
     qi_columns = [c for spec_key in hierarchies for c in _present(table, spec_key, hierarchies)]
-    recount_k, recount_l = recount(released, qi_columns, sensitive[0] if sensitive else None)
+    sensitive_column = sensitive[0] if sensitive else None
+    recount_k, recount_l = recount(released, qi_columns, sensitive_column, released_people)
     meta = {QI_METADATA_KEY: json.dumps(qi_columns), K_METADATA_KEY: str(recount_k)}
     return ReleaseResult(
         table=released.replace_schema_metadata({**(table.schema.metadata or {}), **meta}),
@@ -130,17 +158,21 @@ def anonymize(
         search=method,
         nodes_evaluated=lattice.evaluated,
         defaulted=defaulted,
+        dropped=dropped,
+        people=released_people,
+        pinned=levels is not None,
     )
 
 
-def covered_hierarchies(
-    table: pa.Table, release: ReleasePolicy
-) -> tuple[dict[str, HierarchySpec], list[str]]:
-    """Return the release's hierarchies present in `table`, plus `*`-only ones for QIs it misses.
+def release_hierarchies(
+    table: pa.Table, release: ReleasePolicy, k: int, people: pa.Array | None = None
+) -> tuple[dict[str, HierarchySpec], list[str], dict[str, str]]:
+    """Give every column of `table` a hierarchy, or drop it (fail closed).
 
-    A column the transform engine marked `deidflow.quasi_identifier: true` that no hierarchy
-    covers is still a quasi-identifier: it gets a categorical hierarchy (value → `*`) rather than
-    being ignored, and is listed in the second return value.
+    Returns the release's hierarchies present in `table`; the columns given a `*`-only
+    hierarchy (marked `deidflow.quasi_identifier`, or `non_identifying` with a closed
+    vocabulary: at most `max_vocabulary` distinct values, each held by >= k people); and the
+    columns dropped, with why (no hierarchy, or a vocabulary that is not closed).
     """
     present = {
         key: spec
@@ -148,26 +180,81 @@ def covered_hierarchies(
         if _present_in(table, key, spec)
     }
     covered = {c for key, spec in present.items() for c in spec.columns_for(key)}
-    defaulted = [f.name for f in table.schema if _marked_quasi(f) and f.name not in covered]
+    defaulted: list[str] = []
+    dropped: dict[str, str] = {}
+    for field_ in table.schema:
+        name = field_.name
+        if name in covered or name == release.sensitive:
+            continue
+        if _marked_quasi(field_):
+            defaulted.append(name)
+        elif name in release.non_identifying:
+            why = _open_vocabulary(table.column(name), release.max_vocabulary, k, people)
+            if why is None:
+                defaulted.append(name)
+            else:
+                dropped[name] = why
+        else:
+            dropped[name] = "no hierarchy and not declared `non_identifying`"
     for name in defaulted:
         present[name] = HierarchySpec(kind=HierarchyKind.CATEGORICAL)
+    return present, defaulted, dropped
+
+
+def covered_hierarchies(
+    table: pa.Table, release: ReleasePolicy
+) -> tuple[dict[str, HierarchySpec], list[str]]:
+    """Return the release's hierarchies present in `table`, plus `*`-only ones for marked QIs."""
+    present, defaulted, _ = release_hierarchies(table, release, 1)
     return present, defaulted
 
 
+def _open_vocabulary(
+    values: pa.ChunkedArray, limit: int, k: int, people: pa.Array | None
+) -> str | None:
+    """Why a `non_identifying` column is not a closed vocabulary (None when it is)."""
+    codes, cardinality = _codes(values)
+    if cardinality > limit:
+        return f"{cardinality} distinct values, more than `max_vocabulary` {limit}"
+    sizes = class_sizes(codes, cardinality, person_codes(people, len(codes)))
+    rare = int(np.count_nonzero((sizes > 0) & (sizes < k)))
+    return f"{rare} value(s) held by fewer than k={k} people" if rare else None
+
+
+def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    array = values.combine_chunks() if values.num_chunks else pa.array([], values.type)
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    return np.asarray(encoded.indices.fill_null(0), dtype=np.int64), len(encoded.dictionary)
+
+
 def recount(
-    table: pa.Table, quasi_identifiers: list[str], sensitive: str | None
+    table: pa.Table,
+    quasi_identifiers: list[str],
+    sensitive: str | None,
+    people: pa.Array | None = None,
 ) -> tuple[int, int | None]:
-    """Recount k (smallest class) and distinct-l with a plain group-by (0 / None when empty)."""
+    """Recount k and distinct-l with a plain group-by (0 / None when empty).
+
+    k is the smallest class's record count, or its count of distinct people when `people`
+    (aligned with the rows) is given: a record without a person counts as one of its own.
+    """
     if table.num_rows == 0:
         return 0, None if sensitive is None else 0
+    if people is not None:
+        codes = person_codes(people, table.num_rows)
+        table = table.append_column(_PERSON, pa.array(codes))
     if not quasi_identifiers:
         distinct = None if sensitive is None else len(pc.unique(table.column(sensitive)))
-        return table.num_rows, distinct
+        size = len(pc.unique(table.column(_PERSON))) if people is not None else table.num_rows
+        return size, distinct
     aggregations: list[tuple] = [([], "count_all")]
+    if people is not None:
+        aggregations = [(_PERSON, "count_distinct", pc.CountOptions(mode="all"))]
     if sensitive is not None:
         aggregations.append((sensitive, "count_distinct", pc.CountOptions(mode="all")))
     groups = table.group_by(quasi_identifiers, use_threads=False).aggregate(aggregations)
-    k = int(pc.min(groups.column("count_all")).as_py())
+    size_column = f"{_PERSON}_count_distinct" if people is not None else "count_all"
+    k = int(pc.min(groups.column(size_column)).as_py())
     if sensitive is None:
         return k, None
     return k, int(pc.min(groups.column(f"{sensitive}_count_distinct")).as_py())
@@ -273,12 +360,48 @@ def _predecessors(node: Node) -> list[Node]:
     return [node[:i] + (lv - 1,) + node[i + 1 :] for i, lv in enumerate(node) if lv > 0]
 
 
-def _release(lattice: Lattice, node: Node) -> pa.Table:
+def _release(
+    lattice: Lattice, node: Node, people: pa.Array | None
+) -> tuple[pa.Table, pa.Array | None]:
+    """Generalise, suppress, and sort by every released value (row order carries nothing)."""
     table = lattice.table
     for name, array in lattice.generalized(node).items():
         index = table.schema.get_field_index(name)
         table = table.set_column(index, table.schema.field(index), array)
-    return table.filter(pa.array(lattice.keep_mask(node)))
+    keep = pa.array(lattice.keep_mask(node))
+    table = table.filter(keep)
+    people = people.filter(keep) if people is not None else None
+    order = value_order(table)
+    return table.take(order), people.take(order) if people is not None else None
+
+
+def value_order(table: pa.Table) -> pa.Array:
+    """Row indices sorting `table` by all its columns, nulls last (a total order on values)."""
+    if not table.num_columns or not table.num_rows:
+        return pa.array(range(table.num_rows), pa.int64())
+    keys = {f"c{i}": _sortable(table.column(i).combine_chunks()) for i in range(table.num_columns)}
+    sortable = pa.table(keys)
+    return pc.sort_indices(sortable, sort_keys=[(name, "ascending", "at_end") for name in keys])
+
+
+def _sortable(values: pa.Array) -> pa.Array:
+    """Sort nested or dictionary values by their text (anything else sorts as itself)."""
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    if pa.types.is_nested(values.type):  # not in today's partner tables; sorted by JSON text
+        texts = [None if v is None else json.dumps(v, default=str) for v in values.to_pylist()]
+        return pa.array(texts, pa.string())
+    return values
+
+
+def _pinned_refusal(lattice: Lattice, result: Evaluation) -> list[str]:
+    rows = lattice.table.num_rows
+    return [
+        f"k={lattice.k} not reachable under the pinned release scheme: it suppresses "
+        f"{result.suppressed} of {rows} records, cap is {lattice.max_suppressed} "
+        "(the scheme is never re-optimised silently: change `release.levels` or delete the "
+        "scheme file to choose again)"
+    ]
 
 
 def _refusal_reasons(lattice: Lattice, k: int, l_target: int | None) -> list[str]:

@@ -5,6 +5,10 @@ A node is one level per hierarchy. Each (hierarchy, level) is generalised and in
 key (mixed radix, re-densified before it could overflow) and counted with `np.bincount`. A record
 must be suppressed when its class has fewer than k records, or (with l-diversity) fewer than l
 distinct sensitive values. Both only shrink as any level rises, which the search relies on.
+
+With `people` (one code per record naming its person, from the internal tier's person key), a
+class's size is the number of distinct people in it, not of records: one person's hundred
+visits do not make a class of a hundred.
 """
 
 from __future__ import annotations
@@ -43,8 +47,9 @@ class Lattice:
         k: int,
         max_suppressed: int,
         sensitive: tuple[str, int] | None = None,
+        people: pa.Array | None = None,
     ) -> None:
-        """Prepare the lattice; `sensitive` is (column, l) for l-diversity, if wanted."""
+        """Prepare the lattice; `sensitive` is (column, l) for l-diversity, `people` per record."""
         self.table = table
         self.keys = list(hierarchies)
         self.specs = [hierarchies[key] for key in self.keys]
@@ -56,6 +61,7 @@ class Lattice:
         self._sensitive = None
         if sensitive is not None:
             self._sensitive = (*_encode(table.column(sensitive[0])), sensitive[1])
+        self._people = person_codes(people, table.num_rows)
 
     @property
     def top(self) -> Node:
@@ -85,8 +91,7 @@ class Lattice:
         key, radix = self._class_key(node)
         # A small radix is counted directly; a large one is renumbered first (hashing).
         groups, count = (key, radix) if radix <= 4 * len(key) + 1024 else _densify(key)
-        sizes = np.bincount(groups, minlength=count)
-        ok = sizes >= self.k
+        ok = class_sizes(groups, count, self._people) >= self.k
         if self._sensitive is not None:
             codes, cardinality, l_target = self._sensitive
             pairs = pd.unique(groups * cardinality + codes)
@@ -120,6 +125,27 @@ class Lattice:
                 key, radix = key * cardinality + codes, radix * cardinality
             self._codes[(index, level)] = _densify(key) if len(columns) > 1 else (key, radix)
         return self._codes[(index, level)]
+
+
+def person_codes(people: pa.Array | pa.ChunkedArray | None, rows: int) -> np.ndarray | None:
+    """One integer per record naming its person; a record without a person key is its own."""
+    if people is None:
+        return None
+    if isinstance(people, pa.ChunkedArray):
+        people = people.combine_chunks() if people.num_chunks else pa.array([], people.type)
+    encoded = pc.dictionary_encode(people, null_encoding="mask")
+    codes = np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)
+    alone = codes < 0
+    codes[alone] = len(encoded.dictionary) + np.arange(int(alone.sum()), dtype=np.int64)
+    return codes
+
+
+def class_sizes(groups: np.ndarray, count: int, people: np.ndarray | None) -> np.ndarray:
+    """Count records per class, or distinct people per class when `people` codes are given."""
+    if people is None:
+        return np.bincount(groups, minlength=count)
+    pairs = pd.unique(groups * (int(people.max(initial=0)) + 1) + people)
+    return np.bincount(pairs // (int(people.max(initial=0)) + 1), minlength=count)
 
 
 def _encode(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, int]:

@@ -91,6 +91,12 @@ class ReleaseReport(_Strict):
         default_factory=list, description="Gate findings: check, column, entity, count."
     )
     refused: list[str] = Field(default_factory=list, description="Why k / l was not reached.")
+    dropped: dict[str, str] = Field(
+        default_factory=dict,
+        description="Columns the policy let through but the release did not (no hierarchy, "
+        "open vocabulary, not in the pinned scheme) → why.",
+    )
+    k_counts: Literal["people", "records"] = "records"
 
 
 class Manifest(_Strict):
