@@ -68,3 +68,12 @@ def test_a_changed_hierarchy_refuses_instead_of_re_optimising(
     refusals = [r for release in outcome.manifest.releases for r in release.refused]
     assert refusals and all(scheme_path(settings.output, "web_logs") in r for r in refusals)
     assert not any(r.published for r in outcome.manifest.releases)
+
+
+def test_the_data_dictionary_states_each_partner_columns_level(two_days: Path) -> None:
+    entries = json.loads((two_days / "out" / "_dictionary.json").read_text(encoding="utf-8"))
+    datasets = entries["datasets"] if isinstance(entries, dict) else entries
+    web = next(d for d in datasets if d["tier"] == "partner" and d["source"] == "web_logs")
+    described = {c["name"]: c["description"] for c in web["columns"]}
+    assert "along the `ts` hierarchy" in described["ts"]
+    assert all("the release scheme" in text for name, text in described.items() if name != "dt")

@@ -69,6 +69,20 @@ def describe_transform(name: str | None) -> str:
     return TRANSFORM_DESCRIPTIONS.get(name, UNKNOWN_TRANSFORM)
 
 
+def _generalised(notes: dict[str, str]) -> str:
+    """How a partner column was generalised for k-anonymity (hierarchy, kind, level)."""
+    if "hierarchy" not in notes:
+        return ""
+    top = int(notes.get("levels", "0")) - 1
+    level = int(notes.get("level", "0"))
+    state = "fully suppressed (`*` / null)" if level == top else f"level {level} of {top}"
+    return (
+        f" Generalised for k-anonymity along the `{notes['hierarchy']}` hierarchy "
+        f"({notes.get('hierarchy_kind', '?')}): {state}; the same level every day (the "
+        "release scheme)."
+    )
+
+
 def _visible_dirs(fs: pafs.FileSystem, path: str, prefix: str = "") -> list[str]:
     if not _fs.is_dir(fs, path):
         return []
@@ -107,7 +121,7 @@ def _merge_schema(entry: DatasetEntry, schema_path: str, fs: pafs.FileSystem) ->
             column.type += f" | {fld.type}"  # the type changed between days
         column.transform, column.entity = notes.get("transform"), notes.get("entity")
         column.tier = notes.get("tier", entry.tier)
-        column.description = describe_transform(column.transform)
+        column.description = describe_transform(column.transform) + _generalised(notes)
 
 
 def _scan_dataset(
