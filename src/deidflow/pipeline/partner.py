@@ -99,7 +99,14 @@ def _partner_table(job: Job, partner: str, internal: PartitionResult) -> tuple[p
     plans = resolve_plan(
         job.policy, job.source, "partner", classification_from_schema(internal_schema)
     )
-    engine = Engine(plans, job.keyring, "partner", partner=partner, find_spans=job.span_finder())
+    engine = Engine(
+        plans,
+        job.keyring,
+        "partner",
+        partner=partner,
+        find_spans=job.span_finder(),
+        timezone=job.settings.timezone,
+    )
     excluded: Counter[str] = Counter()
     batches = [
         engine.apply(_gate_consent(batch, excluded)).batch
