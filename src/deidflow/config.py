@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from deidflow import outcomes
 from deidflow.config_paths import check_roots
 from deidflow.errors import ConfigError
+from deidflow.localtime import DEFAULT_TIMEZONE, check_timezone
 
 SourceKind = Literal["access_log", "device_events", "form_export"]
 SOURCE_KINDS: tuple[str, ...] = ("access_log", "device_events", "form_export")
@@ -122,6 +123,14 @@ class Settings(BaseModel):
             "gives up with exit code 4 (0: give up at once)."
         ),
     )
+    timezone: str = Field(
+        default=DEFAULT_TIMEZONE,
+        description=(
+            "The company's IANA time zone: time buckets (hour, day, week, month) start at its "
+            "local hours, midnights and Mondays, and times without an offset (form exports) are "
+            "read in it."
+        ),
+    )
     fail_on: list[str] = Field(
         default_factory=lambda: list(outcomes.FAIL_ON_DEFAULT),
         description=(
@@ -139,6 +148,11 @@ class Settings(BaseModel):
             valid = ", ".join(f"`{flag}`" for flag in outcomes.SELECTABLE)
             raise ValueError(f"unknown outcome `{unknown[0]}` (valid: {valid})")
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_timezone(value)
 
     @field_validator("sources", "partners")
     @classmethod

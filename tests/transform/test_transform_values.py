@@ -126,7 +126,8 @@ UTC_US = pa.timestamp("us", tz="UTC")
     ],
 )
 def test_time_bucket_timestamps(value, unit, expected):
-    out = _one("time_bucket", value, {"unit": unit}, UTC_US)[""]
+    # In a UTC company zone; local zones: test_transform_time_bucket.py.
+    out = _one("time_bucket", value, {"unit": unit}, UTC_US, timezone="UTC")[""]
     assert out.type == UTC_US and out.to_pylist() == [expected]
 
 
@@ -135,13 +136,14 @@ def test_time_bucket_timestamps(value, unit, expected):
     [
         ("2026-11-01T10:30:00+08:00", datetime(2026, 11, 1, tzinfo=UTC)),  # 02:30 UTC
         ("2026-11-01T23:30:00-02:00", datetime(2026, 11, 2, tzinfo=UTC)),
-        ("2026-11-01 10:30:00", datetime(2026, 11, 1, tzinfo=UTC)),  # no offset → UTC
+        ("2026-11-01 10:30:00", datetime(2026, 11, 1, tzinfo=UTC)),  # no offset → the zone's
         ("yesterday", None),
         (None, None),
     ],
 )
 def test_time_bucket_iso_strings(value, expected):
-    assert _one("time_bucket", value, {"unit": "day"})[""].to_pylist() == [expected]
+    out = _one("time_bucket", value, {"unit": "day"}, timezone="UTC")[""]
+    assert out.to_pylist() == [expected]
 
 
 def test_time_bucket_default_is_day_and_rejects_numbers():

@@ -79,6 +79,7 @@ class _DayTransformer:
                 "internal",
                 find_spans=self.job.span_finder(),
                 find_context_spans=find_row_context_spans,
+                timezone=self.job.settings.timezone,
             )
         result = self.engine.apply(batch)
         return result.batch, result.detections

@@ -107,7 +107,14 @@ def _partner_table(
     plans = resolve_plan(
         job.policy, job.source, "partner", classification_from_schema(internal_schema)
     )
-    engine = Engine(plans, job.keyring, "partner", partner=partner, find_spans=job.span_finder())
+    engine = Engine(
+        plans,
+        job.keyring,
+        "partner",
+        partner=partner,
+        find_spans=job.span_finder(),
+        timezone=job.settings.timezone,
+    )
     person_key = release_policy(job).person_key
     excluded: Counter[str] = Counter()
     batches, people = [], []

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.errors import ConfigError
+from deidflow.localtime import floor_local
 from deidflow.policy.model import HierarchyKind, HierarchySpec
 from deidflow.transform.geo_coarsen import coarsen_pairs, snap_degrees
 from deidflow.transform.ip_truncate import truncate_ips
@@ -121,6 +122,8 @@ def _band(column: str, values: pa.Array, width: float) -> pa.Array:
 def _time(column: str, values: pa.Array, unit: str) -> pa.Array:
     if not (pa.types.is_timestamp(values.type) or pa.types.is_date(values.type)):
         raise ConfigError(column, f"`time` needs a timestamp or date column, not {values.type}")
+    if pa.types.is_timestamp(values.type) and values.type.tz is not None:
+        return floor_local(values, unit)  # in the column's zone: the company's (time_bucket)
     return pc.floor_temporal(values, unit=unit, week_starts_monday=True)
 
 

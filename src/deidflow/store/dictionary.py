@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
@@ -83,6 +84,31 @@ def _generalised(notes: dict[str, str]) -> str:
     )
 
 
+def describe_column(fld: pa.Field, notes: dict[str, str]) -> str:
+    """Return the column's sentence: its transform, and for local times the bucket and zone."""
+    text = describe_transform(notes.get("transform"))
+    zone = fld.type.tz if pa.types.is_timestamp(fld.type) else None
+    if zone is None:
+        return text
+    unit = _params(notes).get("unit")
+    bucket = f"the start of its local {unit}" if unit else "a local time"
+    text = (
+        f"{text} Each value is {bucket} in time zone `{zone}` (weeks start on Monday), stored "
+        "as that instant."
+    )
+    if notes.get("tier") == layout.PARTNER:
+        text += " k-anonymity may coarsen it further (week, month): see the release levels."
+    return text
+
+
+def _params(notes: dict[str, str]) -> dict[str, object]:
+    try:
+        params = json.loads(notes.get("params", "{}"))
+    except ValueError:
+        return {}
+    return params if isinstance(params, dict) else {}
+
+
 def _visible_dirs(fs: pafs.FileSystem, path: str, prefix: str = "") -> list[str]:
     if not _fs.is_dir(fs, path):
         return []
@@ -121,7 +147,7 @@ def _merge_schema(entry: DatasetEntry, schema_path: str, fs: pafs.FileSystem) ->
             column.type += f" | {fld.type}"  # the type changed between days
         column.transform, column.entity = notes.get("transform"), notes.get("entity")
         column.tier = notes.get("tier", entry.tier)
-        column.description = describe_transform(column.transform) + _generalised(notes)
+        column.description = describe_column(fld, notes) + _generalised(notes)
 
 
 def _scan_dataset(
@@ -141,7 +167,9 @@ def _scan_dataset(
             None,
             None,
             entry.tier,
-            "Partition date YYYY-MM-DD, from the directory name `dt=…`.",
+            "Partition date YYYY-MM-DD, from the directory name `dt=…`: the day of the "
+            "source's input folder, a local date in the company's time zone (`timezone`, the "
+            "zone of the time columns).",
         )
     )
     return entry

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from deidflow.entities import Entity
 from deidflow.errors import ConfigError
+from deidflow.localtime import DEFAULT_TIMEZONE
 from deidflow.transform.keys import Keyring, Tier
 
 
@@ -43,6 +44,8 @@ class TransformContext:
         spans: For text columns, ``find_spans`` output (row, start, end, entity, score) whose
             ``row`` indexes the array passed to ``apply``.
         column: Column name, used in error messages only.
+        timezone: IANA zone of local time (``Settings.timezone``): time buckets start at local
+            hours, midnights and Mondays, and naive times are read in it.
     """
 
     keyring: Keyring | None = None
@@ -51,6 +54,7 @@ class TransformContext:
     partner: str | None = None
     spans: pa.Table | None = None
     column: str = "<column>"
+    timezone: str = DEFAULT_TIMEZONE
 
     def require_keyring(self) -> Keyring:
         """Return the keyring or raise ConfigError (key-based transforms need DEIDFLOW_KEY)."""

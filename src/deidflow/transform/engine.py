@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from deidflow.detect.memo import SpanMemo
 from deidflow.entities import Entity, Role
+from deidflow.localtime import DEFAULT_TIMEZONE
 from deidflow.metadata import PREFIX, field_annotations
 from deidflow.policy import ColumnPlan
 from deidflow.transform.base import Transform, TransformContext
@@ -87,6 +88,7 @@ class Engine:
             spans are computed once per column and batch, counted, and handed to the scrubber.
         find_context_spans: Finds each record's own identifiers (its name, e-mail, phone,
             company columns) inside its free text (`find_row_context_spans`).
+        timezone: The company's IANA zone (`Settings.timezone`), for time buckets.
     """
 
     def __init__(
@@ -97,8 +99,10 @@ class Engine:
         partner: str | None = None,
         find_spans: SpanFinder | None = None,
         find_context_spans: ContextSpanFinder | None = None,
+        timezone: str = DEFAULT_TIMEZONE,
     ) -> None:
         self.tier, self.partner, self.keyring = tier, partner, keyring
+        self.timezone = timezone
         self.find_spans = find_spans
         self.find_context_spans = find_context_spans
         # Per free-text column: spans of texts already scanned, shared by its batches.
@@ -177,6 +181,7 @@ class Engine:
             partner=self.partner,
             spans=spans,
             column=plan.column,
+            timezone=self.timezone,
         )
 
     def _run(
@@ -201,6 +206,11 @@ class Engine:
             "reason": plan.reason,
             "quasi_identifier": json.dumps(plan.quasi_identifier),
         }
+        # What the transform was set to (a time bucket's unit, a grid's cell size): the data
+        # dictionary says it per column.
+        params = step.transform.params.model_dump(mode="json")
+        if params:
+            meta["params"] = json.dumps(params, sort_keys=True, ensure_ascii=False)
         # Only a column's main output still holds the entity (a token, a coarser location);
         # companions (network, domain, TAC, ...) are generalisations of it, not the entity.
         if plan.entity is not None and step.suffix == "" and suffix == "":
