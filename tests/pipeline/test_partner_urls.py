@@ -1,0 +1,74 @@
+"""Partner URLs by allowlist (issue 13 item 5): planted values never reach a partner.
+
+Values in shapes the generator never writes are planted in `query`, `referrer` and `path`; the
+partner release is still published.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pyarrow.dataset as ds
+
+from deidflow.pipeline import run_day
+from tests.pipeline.conftest import DAY, SAMPLES, make_settings
+from tests.url_shapes import PATHS, QUERIES, REFERRERS, variants
+
+_REQUEST = re.compile(r'"(GET|POST) [^ "]* (HTTP/[0-9.]+)" (\d+) (\d+) "[^"]*"')
+URL_COLUMNS = ("query", "referrer", "path")
+
+
+def _planted_lines(sample: list[str]) -> list[str]:
+    """Sample lines whose request target and referrer carry the planted URL shapes."""
+    lines = []
+    for i, base in enumerate(sample[: len(QUERIES) + len(PATHS)]):
+        path = PATHS[i][0] if i < len(PATHS) else "/products/edge-router-300"
+        query = QUERIES[i % len(QUERIES)][0]
+        referrer = REFERRERS[i % len(REFERRERS)][0]
+        lines.append(_REQUEST.sub(rf'"\1 {path}?{query} \2" \3 \4 "{referrer}"', base, count=1))
+    assert all(line not in sample for line in lines)
+    return lines
+
+
+def _plain_lines(data: bytes) -> list[str]:
+    """Return the well-formed UTF-8 lines of the sample (it holds junk lines on purpose)."""
+    lines = []
+    for raw in data.splitlines():
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if _REQUEST.search(line):
+            lines.append(line)
+    return lines
+
+
+def _cells(table, column: str) -> set[str]:
+    return {v for v in table.column(column).drop_null().to_pylist()}
+
+
+def test_planted_url_values_never_reach_a_partner(tmp_path: Path, key_env: None) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLES / "web_logs", raw / "web_logs")
+    folder = raw / "web_logs" / DAY.isoformat()
+    sample = _plain_lines((folder / "access-0.log").read_bytes())
+    (folder / "access-2.log").write_text("\n".join(_planted_lines(sample)) + "\n", "utf-8")
+    settings = make_settings(tmp_path, raw, {"acme": {"k": 2, "sources": ["web_logs"]}})
+
+    (outcome,) = [o for o in run_day(settings, DAY) if o.manifest.source == "web_logs"]
+
+    assert [p.report.published for p in outcome.partners] == [True]
+    files = sorted((Path(settings.output) / "partner" / "acme" / "web_logs").glob("dt=*/*.parquet"))
+    table = ds.dataset(files).to_table()
+    planted = {v for _, values in QUERIES + PATHS + REFERRERS for v in values}
+    for column in URL_COLUMNS:
+        cells = _cells(table, column)
+        haystack = "\n".join(cells | {unquote(unquote(c)) for c in cells}).lower()
+        leaked = [v for v in planted if any(f.lower() in haystack for f in variants(v))]
+        assert not leaked, column
+    # the planted rows are published with what the allowlist keeps (these only come from them)
+    assert {"utm_medium=cpc", "utm_campaign=spring", "utm_source=wechat"} <= _cells(table, "query")
+    assert {"example.com", "qq.com", "example.org", "other"} <= _cells(table, "referrer")
