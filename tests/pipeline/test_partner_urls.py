@@ -13,12 +13,14 @@ from urllib.parse import unquote
 
 import pyarrow.dataset as ds
 
+from deidflow.metadata import field_annotations
 from deidflow.pipeline import run_day
+from deidflow.store.dictionary import UNKNOWN_TRANSFORM, describe_transform
 from tests.pipeline.conftest import DAY, SAMPLES, make_settings
 from tests.url_shapes import PATHS, QUERIES, REFERRERS, variants
 
 _REQUEST = re.compile(r'"(GET|POST) [^ "]* (HTTP/[0-9.]+)" (\d+) (\d+) "[^"]*"')
-URL_COLUMNS = ("query", "referrer", "path")
+URL_COLUMNS = {"query": "query_allowlist", "referrer": "referrer_domain", "path": "route_template"}
 
 
 def _planted_lines(sample: list[str]) -> list[str]:
@@ -64,7 +66,9 @@ def test_planted_url_values_never_reach_a_partner(tmp_path: Path, key_env: None)
     files = sorted((Path(settings.output) / "partner" / "acme" / "web_logs").glob("dt=*/*.parquet"))
     table = ds.dataset(files).to_table()
     planted = {v for _, values in QUERIES + PATHS + REFERRERS for v in values}
-    for column in URL_COLUMNS:
+    for column, transform in URL_COLUMNS.items():
+        assert field_annotations(table.schema.field(column))["transform"] == transform
+        assert describe_transform(transform) != UNKNOWN_TRANSFORM  # the data dictionary says it
         cells = _cells(table, column)
         haystack = "\n".join(cells | {unquote(unquote(c)) for c in cells}).lower()
         leaked = [v for v in planted if any(f.lower() in haystack for f in variants(v))]
