@@ -62,10 +62,14 @@ def test_planted_values_never_survive(referrer, planted):
 
 def test_own_domains_keep_their_host_and_other_is_configurable():
     params = {"own_domains": ["Example-Corp.com"], "other": "unknown"}
-    out = _run(
-        ["https://shop.example-corp.com/p?id=1", "https://www.qq.com/", "http://10.0.0.1/"], params
-    )
-    assert out == ["shop.example-corp.com", "qq.com", "unknown"]
+    urls = [
+        "https://shop.example-corp.com/p?id=1",
+        "https://13812345678.example-corp.com/",  # an identifier-shaped label: the domain only
+        "https://www.qq.com/",
+        "http://10.0.0.1/",
+    ]
+    out = _run(urls, params)
+    assert out == ["shop.example-corp.com", "example-corp.com", "qq.com", "unknown"]
 
 
 def test_suffix_list_is_never_fetched(monkeypatch):

@@ -25,6 +25,8 @@ def _run(values, params=None):
     ("path", "expected"),
     [
         ("/products/edge-router-300", "/products/edge-router-300"),  # a slug stays
+        ("/products/wifi6-ap-ax3000", "/products/wifi6-ap-ax3000"),  # digits spread over words
+        ("/news/2026/launch", "/news/{id}/launch"),
         ("/static/js/app.3f9a1c2e.js", "/static/js/app.3f9a1c2e.js"),  # 8 hex after a word
         ("/api/v1/users/13812345678/appliances", "/api/v1/users/{id}/appliances"),
         ("/orders/42", "/orders/{id}"),  # any number

@@ -19,7 +19,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _PHONE_OR_NUMBER = re.compile(r"\+?[0-9][0-9 ().-]*")
 _HEX = re.compile(r"[0-9a-f]{8,}", re.I)
 _DIGIT_RUN = re.compile(r"[0-9]{5,}")
-_TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+_WORD_SPLIT = re.compile(r"[-_.~]")
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]{1,64}")
 _EXTENSION = re.compile(r"(?P<stem>.+)\.(?P<ext>[A-Za-z][A-Za-z0-9]{0,4})")
 
@@ -30,6 +30,8 @@ def decode_fixed_point(value: str, *, plus_is_space: bool = True) -> str:
     NFKC runs inside the loop because it can create escapes: a full-width ``％４０`` becomes
     ``%40`` and then ``@``. Undecodable bytes become U+FFFD, i.e. non-ASCII.
     """
+    if value.isascii() and "%" not in value and "+" not in value:
+        return value  # nothing to decode, and NFKC leaves ASCII as it is
     unquote_fn = unquote_plus if plus_is_space else unquote
     for _ in range(MAX_DECODE_ROUNDS):
         decoded = unquote_fn(unicodedata.normalize("NFKC", value), errors="replace")
@@ -43,9 +45,9 @@ def identifier_kind(text: str) -> str | None:
     """Return the placeholder kind of a decoded piece that looks like an identifier, else None.
 
     Kinds: ``email`` (any ``@``), ``uuid``, ``id`` (a number or a phone-like digit run),
-    ``hex`` (>= 8 hex digits with a digit in them), ``token`` (>= 16 base64/url-safe characters
-    mixing letters and digits, any run of >= 5 digits, or >= 5 digits in >= 8 characters),
-    ``text`` (non-ASCII).
+    ``hex`` (>= 8 hex digits with a digit in them), ``token`` (any run of >= 5 digits, or a word
+    between ``-_.~`` that is >= 16 characters mixing letters and digits or has >= 5 digits in
+    >= 8 characters), ``text`` (non-ASCII).
     """
     if "@" in text:
         return "email"
@@ -57,9 +59,7 @@ def identifier_kind(text: str) -> str | None:
         return "hex"
     if _DIGIT_RUN.search(text):
         return "token"
-    if _TOKEN.fullmatch(text) and _mixes_letters_and_digits(text):
-        return "token"
-    if len(text) >= 8 and sum(c.isdigit() for c in text) >= 5:  # serials: SN8F3A2B1C9D
+    if any(_is_token_word(word) for word in _WORD_SPLIT.split(text)):
         return "token"
     if not text.isascii():
         return "text"
@@ -98,5 +98,13 @@ def looks_identifying(text: str) -> bool:
     return kind not in (None, "text")
 
 
-def _mixes_letters_and_digits(text: str) -> bool:
-    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+def _is_token_word(word: str) -> bool:
+    """Whether one word of a slug is a token: base64-like (>= 16, letters and digits) or serial.
+
+    Judged per word so that product slugs (``wifi6-ap-ax3000``) stay readable while serials
+    (``SN8F3A2B1C9D``: >= 5 digits in >= 8 characters) and JWT pieces do not.
+    """
+    digits = sum(c.isdigit() for c in word)
+    if len(word) >= 16 and digits and any(c.isalpha() for c in word):
+        return True
+    return len(word) >= 8 and digits >= 5

@@ -8,7 +8,8 @@ collapses to the platform. ``-`` and empty values become null; IP addresses, ``l
 non-HTTP schemes, hosts without a public suffix, domains that are not plain host names
 (``<cn_ric>.cn`` from an internal placeholder) and domains with an identifier shape (e.g. a
 phone number as the domain label) become ``other``. Hosts under ``own_domains`` keep their
-full host name (``shop.example.com``). Each distinct value is parsed once.
+full host name (``shop.example.com``) unless a label has an identifier shape. Each distinct
+value is parsed and each distinct host looked up once.
 """
 
 from __future__ import annotations
@@ -74,19 +75,29 @@ class ReferrerDomain(Transform[ReferrerDomainParams]):
     def apply(
         self, values: pa.Array | pa.ChunkedArray, ctx: TransformContext
     ) -> dict[str, pa.Array]:
-        """Return ``{"": domain}``."""
-        return {"": per_distinct(to_strings(values), self.domain, pa.string())}
+        """Return ``{"": domain}``; each distinct host is looked up once per call."""
+        memo: dict[str, str] = {}
+        return {"": per_distinct(to_strings(values), lambda r: self.domain(r, memo), pa.string())}
 
-    def domain(self, referrer: str) -> str | None:
+    def domain(self, referrer: str, memo: dict[str, str] | None = None) -> str | None:
         """Return the registrable domain of one referrer, ``other`` or None (no referrer)."""
         text = decode_fixed_point(referrer.strip(), plus_is_space=False)
         if text in _EMPTY:
             return None
         host = _host(text)
-        if host is None or _is_ip_or_local(host):
+        if host is None:
             return self.params.other
-        if any(host == own or host.endswith("." + own) for own in self._own):
-            return host
+        memo = {} if memo is None else memo
+        if host not in memo:
+            memo[host] = self._host_domain(host)
+        return memo[host]
+
+    def _host_domain(self, host: str) -> str:
+        if _is_ip_or_local(host):
+            return self.params.other
+        for own in self._own:
+            if host == own or host.endswith("." + own):
+                return host if _plain_host(host) else own
         parts = offline_extractor()(host)
         if not parts.domain or not parts.suffix or looks_identifying(parts.domain):
             return self.params.other
@@ -118,6 +129,12 @@ def _is_ip_or_local(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _plain_host(host: str) -> bool:
+    """Whether a host name is plain: ASCII labels, none with an identifier shape."""
+    labels = host.split(".")
+    return bool(_DOMAIN.fullmatch(host)) and not any(looks_identifying(x) for x in labels)
 
 
 def _ascii(domain: str) -> str | None:

@@ -43,16 +43,28 @@ class RouteTemplate(Transform[RouteTemplateParams]):
     def apply(
         self, values: pa.Array | pa.ChunkedArray, ctx: TransformContext
     ) -> dict[str, pa.Array]:
-        """Return ``{"": template}`` (string column, null where the input is null)."""
-        return {"": per_distinct(to_strings(values), self.template, pa.string())}
+        """Return ``{"": template}`` (string column, null where the input is null).
 
-    def template(self, path: str) -> str:
-        """Return the route template of one path."""
+        Segments repeat across paths far more than paths do, so each distinct segment is judged
+        once per call; the memo is dropped with the call (it holds raw segments).
+        """
+        memo: dict[str, str] = {}
+        return {"": per_distinct(to_strings(values), lambda p: self.template(p, memo), pa.string())}
+
+    def template(self, path: str, memo: dict[str, str] | None = None) -> str:
+        """Return the route template of one path (``memo``: segment → placeholder, optional)."""
+        memo = {} if memo is None else memo
         path = _ABSOLUTE.sub("", path) or "/"
         rooted = path.startswith("/")
         segments = (path[1:] if rooted else path).split("/")
         depth = self.params.max_depth
-        out = [segment_placeholder(s) for s in segments[:depth]]
+        out = [_judged(s, memo) for s in segments[:depth]]
         if len(segments) > depth:
             out.append(MORE)
         return ("/" if rooted else "") + "/".join(out)
+
+
+def _judged(segment: str, memo: dict[str, str]) -> str:
+    if segment not in memo:
+        memo[segment] = segment_placeholder(segment)
+    return memo[segment]
