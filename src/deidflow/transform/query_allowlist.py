@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -138,6 +139,4 @@ class QueryAllowlist(Transform[QueryAllowlistParams]):
 
 
 def _encode(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="-_.~")
