@@ -2,7 +2,9 @@
 
 Shared by the transform truth tables and the pipeline test (issue 13 item 5). Each entry is
 ``(raw, planted)``: ``planted`` lists the personal values as a person would read them; a test
-checks that neither they nor their encoded forms survive.
+checks that neither they nor their encoded forms survive. What the allowlists keep of them is
+common in the committed sample (`utm_source=baidu&utm_medium=cpc`, `baidu.com`, ...), so that a
+release that counts every column still has these values held by several people.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ SERIAL = "SN8F3A2B1C9D"
 FULL_WIDTH_PHONE = "１３８１２３４５６７８"
 
 QUERIES: list[tuple[str, list[str]]] = [
-    (f"email={quote(quote(EMAIL, safe=''), safe='')}", [EMAIL]),  # double-encoded: %2540
-    (f"name={quote(NAME_CN)}&utm_source=baidu", [NAME_CN]),  # percent-encoded Chinese name
-    (f"mobile={PHONE}&utm_medium=cpc", [PHONE]),
+    # double-encoded e-mail: %2540
+    (f"email={quote(quote(EMAIL, safe=''), safe='')}&utm_source=baidu&utm_medium=cpc", [EMAIL]),
+    (f"name={quote(NAME_CN)}&utm_source=baidu&utm_medium=cpc", [NAME_CN]),  # encoded Chinese
+    (f"mobile={PHONE}&utm_medium=cpc&utm_source=baidu", [PHONE]),
     (f"idNo={RESIDENT_ID}", [RESIDENT_ID]),  # 18-digit resident ID
-    (f"lat={LAT}&lng={LNG}&utm_campaign=spring", [LAT, LNG]),
+    (f"lat={LAT}&lng={LNG}&utm_campaign=spring&utm_source=wechat", [LAT, LNG]),
     (f"location={LNG},{LAT}", [LAT, LNG]),
     (f"sn={SERIAL}&page=2", [SERIAL]),
     (f"utm_source={PHONE}", [PHONE]),  # allowlisted name, identifying value
@@ -31,7 +34,7 @@ QUERIES: list[tuple[str, list[str]]] = [
     (f"utm_term={NAME_CN}", [NAME_CN]),  # search words: not allowlisted by default
     (f"q={quote(FULL_WIDTH_PHONE)}", [PHONE, FULL_WIDTH_PHONE]),
     ("name=Zhang+Wei&utm_source=Zhang+Wei", ["Zhang Wei", "Zhang+Wei"]),  # `+` spaces
-    ("utm_source=wechat&tel=%2B86+138+1234+5678", ["138 1234 5678", PHONE]),
+    ("utm_source=wechat&tel=%2B86+138+1234+5678&utm_campaign=spring", ["138 1234 5678", PHONE]),
     (f"UTM_SOURCE={RESIDENT_ID[:9]}x", [RESIDENT_ID[:9]]),  # digits inside an allowlisted value
 ]
 
@@ -50,12 +53,12 @@ PATHS: list[tuple[str, list[str]]] = [
 ]
 
 REFERRERS: list[tuple[str, list[str]]] = [
-    (f"https://m.example.com/track?email={quote(quote(EMAIL, safe=''), safe='')}", [EMAIL]),
+    (f"https://www.google.com/url?email={quote(quote(EMAIL, safe=''), safe='')}", [EMAIL]),
     (f"https://www.baidu.com/s?wd={quote(NAME_CN)}", [NAME_CN]),
-    (f"https://map.qq.com/?lat={LAT}&lng={LNG}", [LAT, LNG]),
-    (f"https://{PHONE}.example.net/", [PHONE]),
-    (f"http://{RESIDENT_ID}.cn/", [RESIDENT_ID]),
-    (f"https://shop.example.org/u/{PHONE}?idNo={RESIDENT_ID}", [PHONE, RESIDENT_ID]),
+    (f"https://www.bing.com/maps?lat={LAT}&lng={LNG}", [LAT, LNG]),
+    (f"https://{PHONE}.sogou.com/", [PHONE]),  # an identifier as a subdomain
+    (f"https://{RESIDENT_ID}.m.baidu.com/", [RESIDENT_ID]),
+    (f"https://www.example-corp.com/u/{PHONE}?idNo={RESIDENT_ID}", [PHONE, RESIDENT_ID]),
 ]
 
 

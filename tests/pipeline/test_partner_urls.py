@@ -19,6 +19,14 @@ from deidflow.store.dictionary import UNKNOWN_TRANSFORM, describe_transform
 from tests.pipeline.conftest import DAY, SAMPLES, make_settings
 from tests.url_shapes import PATHS, QUERIES, REFERRERS, variants
 
+KEPT_QUERIES = {
+    "utm_medium=cpc&utm_source=baidu",
+    "utm_campaign=spring&utm_source=wechat",
+    "page=2",
+    "lang=zh-cn",
+    "utm_source=newsletter",
+}
+KEPT_REFERRERS = {"google.com", "baidu.com", "bing.com", "sogou.com", "example-corp.com"}
 _REQUEST = re.compile(r'"(GET|POST) [^ "]* (HTTP/[0-9.]+)" (\d+) (\d+) "[^"]*"')
 URL_COLUMNS = {"query": "query_allowlist", "referrer": "referrer_domain", "path": "route_template"}
 
@@ -73,6 +81,7 @@ def test_planted_url_values_never_reach_a_partner(tmp_path: Path, key_env: None)
         haystack = "\n".join(cells | {unquote(unquote(c)) for c in cells}).lower()
         leaked = [v for v in planted if any(f.lower() in haystack for f in variants(v))]
         assert not leaked, column
-    # the planted rows are published with what the allowlist keeps (these only come from them)
-    assert {"utm_medium=cpc", "utm_campaign=spring", "utm_source=wechat"} <= _cells(table, "query")
-    assert {"example.com", "qq.com", "example.org", "other"} <= _cells(table, "referrer")
+    # what the allowlists keep: common values only, so the columns stay releasable
+    queries, referrers = _cells(table, "query"), _cells(table, "referrer")
+    assert "utm_medium=cpc&utm_source=baidu" in queries and queries <= KEPT_QUERIES
+    assert "sogou.com" in referrers and referrers <= KEPT_REFERRERS
