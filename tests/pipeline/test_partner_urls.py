@@ -74,14 +74,25 @@ def test_planted_url_values_never_reach_a_partner(tmp_path: Path, key_env: None)
     files = sorted((Path(settings.output) / "partner" / "acme" / "web_logs").glob("dt=*/*.parquet"))
     table = ds.dataset(files).to_table()
     planted = {v for _, values in QUERIES + PATHS + REFERRERS for v in values}
-    for column, transform in URL_COLUMNS.items():
+    (release,) = outcome.manifest.releases
+    # A release that counts every column may drop `query` when the sample's own rare campaign
+    # (`utm_source=newsletter`, one person) makes it no closed vocabulary; it is then listed.
+    dropped = getattr(release, "dropped", None) or {}
+    released = [c for c in URL_COLUMNS if c not in dropped]
+    assert {"path", "referrer"} <= set(released) <= set(table.schema.names)
+    for column in released:
+        transform = URL_COLUMNS[column]
         assert field_annotations(table.schema.field(column))["transform"] == transform
         assert describe_transform(transform) != UNKNOWN_TRANSFORM  # the data dictionary says it
         cells = _cells(table, column)
         haystack = "\n".join(cells | {unquote(unquote(c)) for c in cells}).lower()
         leaked = [v for v in planted if any(f.lower() in haystack for f in variants(v))]
         assert not leaked, column
-    # what the allowlists keep: common values only, so the columns stay releasable
-    queries, referrers = _cells(table, "query"), _cells(table, "referrer")
-    assert "utm_medium=cpc&utm_source=baidu" in queries and queries <= KEPT_QUERIES
-    assert "sogou.com" in referrers and referrers <= KEPT_REFERRERS
+    # What the allowlists keep of the planted values is common (baidu.com, ...); k-anonymity may
+    # still generalise a whole column to `*`.
+    referrers = _cells(table, "referrer") - {"*"}
+    assert referrers <= KEPT_REFERRERS and (not referrers or "sogou.com" in referrers)
+    if "query" in released:
+        queries = _cells(table, "query") - {"*"}
+        assert queries <= KEPT_QUERIES
+        assert not queries or "utm_medium=cpc&utm_source=baidu" in queries
