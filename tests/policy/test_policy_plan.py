@@ -156,10 +156,10 @@ WEB_LOGS = [
     ("user", "direct", "PERSON", "pseudonymize", "drop"),
     ("ts", "quasi", None, "time_bucket", "time_bucket"),
     ("method", "none", None, "keep", "keep"),
-    ("path", "quasi", None, "keep", "keep"),
-    ("query", "free_text", None, "url_scrub", "url_scrub"),
+    ("path", "quasi", None, "keep", "route_template"),
+    ("query", "free_text", None, "url_scrub", "query_allowlist"),
     ("status", "none", None, "keep", "keep"),
-    ("referrer", "free_text", None, "url_scrub", "url_scrub"),
+    ("referrer", "free_text", None, "url_scrub", "referrer_domain"),
     ("user_agent", "quasi", None, "user_agent_parse", "user_agent_parse"),
     ("forwarded_for", "direct", "IP_ADDRESS", "url_scrub", "drop"),
 ]

@@ -9,8 +9,8 @@ from deidflow.transform.base import Transform, TransformContext, TransformParams
 
 BUILT_IN = {
     "drop", "email_domain", "generalize", "geo_coarsen", "imei_tac", "ip_truncate", "keep",
-    "mac_oui", "phone_country", "pseudonymize", "suppress", "text_scrub", "time_bucket",
-    "url_scrub", "user_agent_parse",
+    "mac_oui", "phone_country", "pseudonymize", "query_allowlist", "referrer_domain",
+    "route_template", "suppress", "text_scrub", "time_bucket", "url_scrub", "user_agent_parse",
 }  # fmt: skip
 
 

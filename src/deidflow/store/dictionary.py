@@ -33,6 +33,12 @@ TRANSFORM_DESCRIPTIONS: dict[str, str] = {
     "text_scrub": "Free text with personal data (e-mails, phones, ids, names) replaced by "
     "placeholders such as `<EMAIL_ADDRESS>`.",
     "user_agent_parse": "User-agent string replaced by its browser, OS and device family.",
+    "query_allowlist": "Query string reduced to allowlisted parameters (campaign tags such as "
+    "`utm_source`) whose values are in a closed vocabulary; everything else is removed.",
+    "referrer_domain": "Referring URL reduced to its registrable domain (e.g. `baidu.com`); "
+    "`other` for IP addresses, local or unusual hosts.",
+    "route_template": "Request path with ids, numbers, e-mails, tokens and encoded or non-ASCII "
+    "segments replaced by placeholders such as `{id}` (`/users/{id}/orders`).",
 }
 UNKNOWN_TRANSFORM = "See policy."
 PARTITION_COLUMN = "dt"
