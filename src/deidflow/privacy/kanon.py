@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from deidflow.errors import ConfigError, DeidflowError
 from deidflow.policy.model import HierarchyKind, HierarchySpec, ReleasePolicy
+from deidflow.privacy.hierarchies import SUPPRESSED
 from deidflow.privacy.lattice import Evaluation, Lattice, Node, class_sizes, person_codes
 
 QI_METADATA_KEY = "deidflow.quasi_identifiers"
@@ -119,6 +120,8 @@ def anonymize(
     """
     _check_arguments(table, release, k, max_suppression)
     hierarchies, defaulted, dropped = release_hierarchies(table, release, k, people)
+    vocabularies = [c for c in defaulted if c in release.non_identifying]
+    table = _suppress_rare(table, vocabularies, k, people)
     if levels is not None:
         for key in [key for key in hierarchies if key not in levels]:
             for column in _present(table, key, hierarchies):
@@ -212,13 +215,41 @@ def covered_hierarchies(
 def _open_vocabulary(
     values: pa.ChunkedArray, limit: int, k: int, people: pa.Array | None
 ) -> str | None:
-    """Why a `non_identifying` column is not a closed vocabulary (None when it is)."""
+    """Why a `non_identifying` column is not a closed vocabulary (None when it is).
+
+    Values held by fewer than k people are suppressed (`_suppress_rare`), so they do not count;
+    the values left must be at most `limit`.
+    """
     codes, cardinality = _codes(values)
-    if cardinality > limit:
-        return f"{cardinality} distinct values, more than `max_vocabulary` {limit}"
     sizes = class_sizes(codes, cardinality, person_codes(people, len(codes)))
-    rare = int(np.count_nonzero((sizes > 0) & (sizes < k)))
-    return f"{rare} value(s) held by fewer than k={k} people" if rare else None
+    common = int(np.count_nonzero(sizes >= k))
+    if not common:
+        return f"no value is held by k={k} people"
+    if common > limit:
+        return f"{common} distinct values held by >= k people, more than `max_vocabulary` {limit}"
+    return None
+
+
+def _suppress_rare(
+    table: pa.Table, columns: list[str], k: int, people: pa.Array | None
+) -> pa.Table:
+    """Replace values held by fewer than k people with `*` / null in `non_identifying` columns."""
+    persons = person_codes(people, table.num_rows)
+    for name in columns:
+        values = table.column(name)
+        codes, cardinality = _codes(values)
+        rare = (class_sizes(codes, cardinality, persons) < k)[codes]
+        if rare.any():
+            index = table.schema.get_field_index(name)
+            array = values.combine_chunks()
+            filler = pa.scalar(SUPPRESSED if _is_text(array.type) else None, array.type)
+            kept = pc.if_else(pa.array(rare), filler, array)
+            table = table.set_column(index, table.schema.field(index), kept)
+    return table
+
+
+def _is_text(data_type: pa.DataType) -> bool:
+    return bool(pa.types.is_string(data_type) or pa.types.is_large_string(data_type))
 
 
 def _codes(values: pa.ChunkedArray) -> tuple[np.ndarray, int]:
