@@ -152,6 +152,14 @@ class HierarchySpec(BaseModel):
     widths: tuple[float, ...] = Field(
         default=(), description="numeric_band: band widths, e.g. bytes `[1000, 100000]`."
     )
+    weight: float = Field(
+        default=1.0,
+        gt=0.0,
+        description=(
+            "How much generalising this hierarchy costs in the information-loss the scheme search "
+            "minimises (e.g. 4 for region: keep it coarse rather than suppress it)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _params_fit_kind(self) -> HierarchySpec:

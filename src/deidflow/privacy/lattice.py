@@ -69,10 +69,16 @@ class Lattice:
         return tuple(h - 1 for h in self.heights)
 
     def height_loss(self, node: Node) -> float:
-        """Mean normalised generalisation height of `node` (0 = as released, 1 = all `*`)."""
+        """Weighted mean normalised height of `node` (0 = as released, 1 = all `*`).
+
+        Each hierarchy counts with its `weight` (default 1), so a policy can make losing region
+        dearer than losing, say, the response size.
+        """
         if not node:
             return 0.0
-        return sum(lv / (h - 1) for lv, h in zip(node, self.heights, strict=True)) / len(node)
+        weights = [spec.weight for spec in self.specs]
+        heights = zip(node, self.heights, weights, strict=True)
+        return sum(w * lv / (h - 1) for lv, h, w in heights) / sum(weights)
 
     def evaluate(self, node: Node) -> Evaluation:
         """Count the records `node` must suppress (memoised)."""

@@ -88,4 +88,8 @@ def pin_scheme(output: str, scheme: ReleaseScheme) -> ReleaseScheme:
 
 def dump_hierarchies(hierarchies: dict[str, Any]) -> dict[str, Any]:
     """Hierarchy specs as plain JSON data, for comparing a policy with a pinned scheme."""
-    return {key: json.loads(spec.model_dump_json()) for key, spec in hierarchies.items()}
+    # the weight only steers the search that chose the levels; it does not change what they mean
+    return {
+        key: json.loads(spec.model_dump_json(exclude={"weight"}))
+        for key, spec in hierarchies.items()
+    }
