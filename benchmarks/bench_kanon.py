@@ -18,6 +18,7 @@ import pyarrow as pa
 from deidflow.policy import load_policy
 from deidflow.privacy.gate import check_release
 from deidflow.privacy.kanon import anonymize
+from deidflow.transform.geo_coarsen import coarsen_pairs
 
 MODELS = ["NOH-AN00", "2211133C", "iPhone14,5", "SM-S918B", "SM-G991B", "V2229A", "Pixel 7"]
 VERSIONS = ["12", "13", "14", "16.6", "17.1.2", "4.0"]
@@ -47,7 +48,8 @@ def build_table(rows: int, seed: int = 7) -> pa.Table:
             "device.os_version": pa.array(_zipf(rng, VERSIONS, rows), pa.string()),
             "device.language": pa.array(_zipf(rng, LANGUAGES, rows, 2.0), pa.string()),
             "network.ip_net": pa.array(_zipf(rng, nets, rows, 0.9), pa.string()),
-            "geo": pa.array(_zipf(rng, cells, rows, 0.8), pa.string()),
+            # as the partner transform writes them: centres of 10 km cells
+            "geo": coarsen_pairs(pa.array(_zipf(rng, cells, rows, 0.8), pa.string()), 10.0),
             "event": pa.array(rng.choice(["app_open", "share", "product_view"], rows), pa.string()),
         }
     )

@@ -40,8 +40,8 @@ from deidflow.privacy.lattice import person_codes
 from deidflow.transform.geo_coarsen import coarsen_pairs
 
 _PERSON = "__deidflow_person"
-GRID_KM = (10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
-MIN_GRID_KM = 10.0
+GRID_KM = (1.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
+MIN_GRID_KM = 1.0  # the partner tier starts at ~1 km cells; k over people does the rest
 _NETWORK_RE = r"^(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.0|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4}){0,2}::)$"
 _TOKEN_SPLIT = r"[^a-z2-7]+"
 _TEXT_TRANSFORMS = (b"url_scrub", b"text_scrub")
