@@ -27,6 +27,7 @@ from deidflow.privacy.consent import REASON_NO_CONSENT, consent_mask
 from deidflow.privacy.gate import check_release
 from deidflow.privacy.hierarchies import SUPPRESSED
 from deidflow.privacy.kanon import ReleaseRefusedError, ReleaseResult, anonymize
+from deidflow.privacy.people import link_people
 from deidflow.store import _fs
 from deidflow.store.layout import partner_partition
 from deidflow.store.manifest import ReleaseReport
@@ -117,30 +118,30 @@ def _partner_table(
     )
     person_key = release_policy(job).person_key
     excluded: Counter[str] = Counter()
-    batches, people = [], []
+    batches, keys = [], []
     for batch in internal_batches(internal.readable_files):
         kept = _gate_consent(batch, excluded)
-        people.append(person_of(kept, person_key))
+        keys.append(person_keys(kept, person_key))
         batches.append(engine.apply(kept).batch)
     if not batches:
         empty = pa.RecordBatch.from_pylist([], schema=internal_schema)
-        batches, people = [engine.apply(empty).batch], [pa.array([], pa.string())]
-    return pa.Table.from_batches(batches), pa.concat_arrays(people), excluded
+        batches, keys = [engine.apply(empty).batch], [person_keys(empty, person_key)]
+    columns = [pa.concat_arrays([k[i] for k in keys]) for i in range(len(keys[0]))]
+    people = link_people(columns) if columns else pa.nulls(sum(b.num_rows for b in batches))
+    return pa.Table.from_batches(batches), people, excluded
 
 
-def person_of(batch: pa.RecordBatch, person_key: list[str]) -> pa.Array:
-    """Return each record's person: its first non-null person-key column (tokens), else null.
+def person_keys(batch: pa.RecordBatch, person_key: list[str]) -> list[pa.Array]:
+    """Return the person-key columns of a batch as strings (tokens; missing columns as nulls).
 
-    A record with no person key counts as a person of its own when k is counted.
+    Records are linked into people through any token they share (`privacy.people`).
     """
-    columns = [
+    return [
         pc.cast(batch.column(name), pa.string())
-        for name in person_key
         if name in batch.schema.names
+        else pa.nulls(batch.num_rows, pa.string())
+        for name in person_key
     ]
-    if not columns:
-        return pa.nulls(batch.num_rows, pa.string())
-    return pc.coalesce(*columns) if len(columns) > 1 else columns[0]
 
 
 def _report(partner: str, k_target: int, released: ReleaseResult | None) -> ReleaseReport:
