@@ -25,7 +25,7 @@ Definitions (per target T; `linkage` says when a released value is compatible):
   mapped onto the quantiles of the targets' known hours, i.e. the attacker's own picture of the
   day's traffic) and keeps candidates within 1 h of T's hour; as a day's file may be two
   time-sorted input files one after the other, the attacker tries every split point (steps of
-  1 % of the rows, and none), mapping each run on its own, and keeps the split under which the
+  2 % of the rows, and none), mapping each run on its own, and keeps the split under which the
   most targets keep a candidate (attacker data only, no truth);
 * P(T): the distinct people among the owners of the candidates (`owners.link`: everyone with a
   record compatible with the row on every column both tiers carry);
@@ -188,7 +188,7 @@ def _best_estimate(known_hours: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """Position → hour under the split into two sorted runs that explains most targets."""
     rows = masks.shape[1]
     best, best_score = _estimate_hours(known_hours, rows), -1
-    for split in sorted({rows, *range(rows // 100, rows, max(rows // 100, 1))}):
+    for split in sorted({rows, *range(rows // 50, rows, max(rows // 50, 1))}):
         parts = [_estimate_hours(known_hours, n) for n in (split, rows - split) if n]
         estimate = np.concatenate(parts)
         near = np.abs(estimate[None, :] - known_hours[:, None].astype(np.float64)) <= HOUR

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from deidflow.generate import generate
 from deidflow.pipeline import run_day
 from tests.pipeline.conftest import make_settings
+from tests.privacy.attack import Tiers, load
 
 DAYS = (dt.date(2026, 11, 2), dt.date(2026, 11, 3))
 PARTNERS: dict[str, dict[str, object]] = {"p1": {"k": 5}, "p2": {"k": 5}}
@@ -35,3 +37,9 @@ def released(tmp_path_factory: pytest.TempPathFactory, key_env: None) -> Release
     for day in DAYS:
         run_day(settings, day)
     return Released(raw, Path(settings.output))
+
+
+@cache
+def tiers_of(out: Path, source: str, partner: str, day: dt.date) -> Tiers:
+    """Both partitions of a source-day and their link, read once per session."""
+    return load(out, source, partner, day)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.privacy.attack import AttackResult, attack, load
-from tests.privacy.conftest import DAYS, PARTNERS, K, Released
+from tests.privacy.attack import AttackResult, attack
+from tests.privacy.conftest import DAYS, PARTNERS, K, Released, tiers_of
 
 SOURCES = ("web_logs", "app_events", "forms")
 CORE = pytest.mark.xfail(strict=True, reason="issue 13 core not merged")
@@ -24,12 +24,12 @@ MARGIN = 0.05  # row-order attacks: allowed excess over chance (sampling noise o
 
 
 @cache
-def _result(out: str, source: str, partner: str) -> AttackResult:
-    return attack(load(Path(out), source, partner, DAYS[0]), source, partner)
+def _result(out: Path, source: str, partner: str) -> AttackResult:
+    return attack(tiers_of(out, source, partner, DAYS[0]), source, partner)
 
 
 def _results(released: Released, source: str) -> list[AttackResult]:
-    return [_result(str(released.out), source, p) for p in PARTNERS]
+    return [_result(released.out, source, p) for p in PARTNERS]
 
 
 @pytest.mark.parametrize("source", SOURCES)
