@@ -4,7 +4,7 @@ The attack (`tests/privacy/attack.py`) reads only the pipeline's outputs; its de
 that module's docstring. Today's partner tier fails it (row order, undeclared columns, k over
 rows): those tests are marked xfail until the issue 13 core is merged. App events and forms
 already hold the linkage bound on this data (measured on 2026-11-02: worst unique
-re-identification 2.8 % / 2.0 %, worst mean prosecutor risk 0.16 / 0.12), so those cases are
+re-identification 2.6 % / 2.0 %, worst mean prosecutor risk 0.16 / 0.12), so those cases are
 plain regression tests; their row order fails like the web's.
 """
 
