@@ -41,7 +41,11 @@ Definitions (per target T; `linkage` says when a released value is compatible):
   - neighbour: an attacker who learns one row's hour (a re-identified target, a joined record)
     reads its neighbours' hours off the file: share of adjacent rows whose possible hours come
     within 1 h of each other (robust to a file made of several time-sorted runs, which defeats
-    the position estimate).
+    the position estimate);
+  - sequence: share of partner rows that embed, in file order, into the internal tier's order
+    (greedy: each row takes the next compatible internal record after the previous row's); a
+    file that keeps the input's (time) order embeds whole even where the link cannot tell a
+    row's hour, a shuffled or value-sorted one embeds about as well as chance.
 """
 
 from __future__ import annotations
@@ -93,6 +97,8 @@ class AttackResult:
     order_chance: float
     neighbour_recovered: float
     neighbour_chance: float
+    sequence_recovered: float
+    sequence_chance: float
     min_owners: int
     uninterpreted: list[str] = field(default_factory=list)
     unknown_knowledge: list[str] = field(default_factory=list)
@@ -141,6 +147,8 @@ def attack(tiers: Tiers, source: str, partner: str, seed: int = 13) -> AttackRes
     row_hours = _row_hours(tiers, hours)
     recovered, chance = _order_attack(row_hours, estimate, rng)
     near_rows, near_chance = _neighbour_attack(row_hours, rng)
+    sources = tiers.link.sources
+    shuffled = [sources[i] for i in rng.permutation(len(sources))]
     counts = tiers.link.owner_counts()
     interpreted = set(tiers.link.columns)
     return AttackResult(
@@ -156,6 +164,8 @@ def attack(tiers: Tiers, source: str, partner: str, seed: int = 13) -> AttackRes
         order_chance=chance,
         neighbour_recovered=near_rows,
         neighbour_chance=near_chance,
+        sequence_recovered=_embedded(sources),
+        sequence_chance=_embedded(shuffled),
         min_owners=int(counts.min()) if len(counts) else 0,
         uninterpreted=tiers.link.uninterpreted,
         unknown_knowledge=[
@@ -262,3 +272,13 @@ def _within(row_hours: list[np.ndarray], estimate: np.ndarray) -> float:
         if len(h)
     ]
     return float(np.mean(hits)) if hits else 0.0
+
+
+def _embedded(sources: list[np.ndarray]) -> float:
+    """Share of rows that embed in order into the internal rows (each `sources` is sorted)."""
+    pointer, embedded = -1, 0
+    for rows in sources:
+        at = int(np.searchsorted(rows, pointer, side="right"))
+        if at < len(rows):
+            pointer, embedded = int(rows[at]), embedded + 1
+    return embedded / len(sources) if sources else 0.0

@@ -61,3 +61,4 @@ def test_row_order_recovers_no_more_than_chance(released: Released, source: str)
     for result in _results(released, source):
         assert result.order_recovered <= result.order_chance + MARGIN, result
         assert result.neighbour_recovered <= result.neighbour_chance + MARGIN, result
+        assert result.sequence_recovered <= result.sequence_chance + MARGIN, result

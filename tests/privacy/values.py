@@ -24,9 +24,13 @@ def is_wild(value: object) -> bool:
 
 def key_of(value: object) -> str:
     """Return a released value as a comparable string (`WILD` for suppressed values)."""
-    return (
-        WILD if is_wild(value) else str(pd.Timestamp(value).value) if is_time(value) else str(value)
-    )
+    if is_wild(value):
+        return WILD
+    if is_time(value):
+        return str(pd.Timestamp(value).value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))  # an int column read back as float because of nulls
+    return str(value)
 
 
 def is_time(value: object) -> bool:
