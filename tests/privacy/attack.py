@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tests.privacy.linkage import read_partition
+from tests.privacy.linkage import read_kinds, read_partition
 from tests.privacy.owners import Link, internal_keys, link, person_keys
 from tests.privacy.values import WILD
 
@@ -127,9 +127,10 @@ class Tiers:
 def load(out: Path, source: str, partner: str, day: dt.date) -> Tiers:
     """Read both partitions of a source-day and link them."""
     internal = read_partition(out / "internal" / source / f"dt={day}")
-    released = read_partition(out / "partner" / partner / source / f"dt={day}")
+    folder = out / "partner" / partner / source / f"dt={day}"
+    released = read_partition(folder)
     people = person_keys(source, internal)
-    return Tiers(internal, released, people, link(released, internal, people))
+    return Tiers(internal, released, people, link(released, internal, people, read_kinds(folder)))
 
 
 def attack(tiers: Tiers, source: str, partner: str, seed: int = 13) -> AttackResult:

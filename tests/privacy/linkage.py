@@ -14,6 +14,10 @@ generalises to it, decided per column from the values alone (no project code):
   widest grid (km sizes below) all released values align to, contains the internal point; H3
   cell ids when the `h3` package is importable;
 * numeric ranges (`1965-1969`, `[1000, 2000)`, `1000-1999`): the range holds the number;
+* numeric bands, for a column whose published hierarchy kind (field metadata
+  `deidflow.hierarchy_kind`) is `numeric_band`: a released number is a band's lower bound and
+  the band reaches to the next released number (the width is not published, so the widest
+  band consistent with the release is assumed);
 * paths: a released `/a/b` is a segment prefix of `/a/b/c`; route-template segments (`{id}`,
   `<id>`, `:id`) fit any one segment;
 * registrable domains: `example.com` fits a URL or host on it or its subdomains;
@@ -37,6 +41,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -46,6 +51,7 @@ from tests.privacy.values import Rule, is_time, is_wild, key_of
 GRID_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 KM_PER_DEGREE = 111.32
 ZONES = ("UTC", "Asia/Shanghai")
+KIND_KEY = b"deidflow.hierarchy_kind"
 _PAIR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -230,14 +236,48 @@ class ColumnMatch:
     mapping: dict[object, list[str]] = field(default_factory=dict)
 
 
-def match_column(name: str, released: pd.Series, internal: pd.Series) -> ColumnMatch | None:
-    """Return the first rule that explains every released value of the column, else None."""
+def read_kinds(directory: Path) -> dict[str, str]:
+    """Return each column's published hierarchy kind (field metadata `deidflow.hierarchy_kind`)."""
+    files = sorted(directory.glob("*.parquet"))
+    if not files:
+        return {}
+    schema = pq.read_schema(files[0])
+    return {
+        f.name: (f.metadata or {})[KIND_KEY].decode()
+        for f in schema
+        if KIND_KEY in (f.metadata or {})
+    }
+
+
+def _band(released: list[object], internal: list[object]) -> dict[object, list[str]] | None:
+    """Numeric bands: a released number is a band's lower bound, up to the next released one."""
+    if not released or not all(isinstance(r, int | float | np.number) for r in released):
+        return None
+    bounds = sorted({float(r) for r in released})  # type: ignore[arg-type]
+    out: dict[object, list[str]] = {}
+    for i in internal:
+        if isinstance(i, int | float | np.number) and not is_wild(i):
+            at = int(np.searchsorted(bounds, float(i), side="right")) - 1  # type: ignore[arg-type]
+            if at >= 0:
+                out[i] = [key_of(bounds[at])]
+    return out
+
+
+def match_column(
+    name: str, released: pd.Series, internal: pd.Series, kind: str | None = None
+) -> ColumnMatch | None:
+    """Return the first rule that explains every released value of the column, else None.
+
+    `kind` is the column's published hierarchy kind; `numeric_band` selects the band rule (a
+    band's lower bound cannot be told from an exact number by its value).
+    """
     values = [v for v in pd.unique(released.astype(object)) if not is_wild(v)]
     inside = list(pd.unique(internal.astype(object)))
     if not values:
         return ColumnMatch(name, "all_wild")
     wanted = {key_of(v) for v in values}
-    for rule in RULES:
+    rules = (_band,) if kind == "numeric_band" else RULES
+    for rule in rules:
         mapping = rule(values, inside)
         if mapping is not None and wanted <= {k for ks in mapping.values() for k in ks}:
             return ColumnMatch(name, rule.__name__.strip("_").removesuffix("_rule"), mapping)

@@ -74,13 +74,18 @@ class Link:
         return np.array([len(o) for o in self.owners])
 
 
-def link(partner: pd.DataFrame, internal: pd.DataFrame, people: np.ndarray) -> Link:
+def link(
+    partner: pd.DataFrame,
+    internal: pd.DataFrame,
+    people: np.ndarray,
+    kinds: dict[str, str] | None = None,
+) -> Link:
     """Link every partner row to the internal rows compatible with it on all shared columns."""
     columns: dict[str, ColumnMatch] = {}
     uninterpreted: list[str] = []
     for c in partner.columns:
         if c in internal.columns:
-            match = match_column(c, partner[c], internal[c])
+            match = match_column(c, partner[c], internal[c], (kinds or {}).get(c))
             if match is None:
                 uninterpreted.append(c)
             else:

@@ -53,3 +53,13 @@ def test_rule_truth_table(
 def test_unexplained_release_is_reported_not_matched() -> None:
     # a brand released for a model cannot be read from values alone: no rule claims it
     assert match_column("m", pd.Series(["Huawei"]), pd.Series(["NOH-AN00"])) is None
+
+
+def test_numeric_band_lower_bounds_when_published() -> None:
+    # bytes banded by 100,000: released 0 and 100000; without the published kind, equality
+    released, internal = pd.Series([0, 100000]), pd.Series([0, 512, 99999, 100000, 250000])
+    band = match_column("bytes", released, internal, "numeric_band")
+    assert band is not None and band.rule == "band"
+    assert [band.mapping.get(i) for i in internal] == [["0"], ["0"], ["0"], ["100000"], ["100000"]]
+    plain = match_column("bytes", released, internal)
+    assert plain is not None and plain.rule == "equal" and 512 not in plain.mapping
