@@ -70,6 +70,11 @@ def test_rows_come_out_in_an_order_that_says_nothing() -> None:
     assert a.table.equals(b.table)  # the input order is gone
     frame = a.table.to_pandas()
     assert frame.equals(frame.sort_values(list(frame.columns), kind="stable"))
+    # a seeded shuffle of that order: the same for any input order, different from the sort
+    c = anonymize(table, RELEASE, k=5, max_suppression=0.05, order_seed=7)
+    d = anonymize(shuffled, RELEASE, k=5, max_suppression=0.05, order_seed=7)
+    assert c.table.equals(d.table) and not c.table.equals(a.table)
+    assert c.table.sort_by([(n, "ascending") for n in c.table.schema.names]).equals(a.table)
 
 
 def test_pinned_levels_are_applied_never_re_optimised() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+import urllib.parse
 
 from tests.privacy.values import key_of
 
@@ -78,14 +80,28 @@ def domain_rule(released: list[object], internal: list[object]) -> dict[object, 
     return out
 
 
+def _pairs(query: str) -> set[str]:
+    """`name=value` pairs as the partner's allowlist compares them: decoded, NFKC, lower case."""
+    out = set()
+    for pair in query.split("&"):
+        decoded = pair
+        for _ in range(8):  # percent-decoding to a fixed point, `+` as a space
+            again = urllib.parse.unquote_plus(decoded)
+            if again == decoded:
+                break
+            decoded = again
+        out.add(unicodedata.normalize("NFKC", decoded).strip().lower())
+    return out
+
+
 def query_rule(released: list[object], internal: list[object]) -> dict[object, list[str]] | None:
     if not released or not all(isinstance(r, str) and "=" in r for r in released):
         return None
-    wanted = [(set(str(r).split("&")), str(r)) for r in released]
+    wanted = [(_pairs(str(r)), str(r)) for r in released]
     out: dict[object, list[str]] = {}
     for i in internal:
         if isinstance(i, str):
-            pairs = set(i.split("&"))
+            pairs = _pairs(i)
             hits = [k for w, k in wanted if w <= pairs]
             if hits:
                 out[i] = hits

@@ -8,6 +8,7 @@ published and the manifest says what failed and where (columns and counts, never
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -131,6 +132,16 @@ def _partner_table(
     return pa.Table.from_batches(batches), people, excluded
 
 
+def order_seed(job: Job, partner: str) -> int:
+    """Seed of a release's row shuffle: fixed per source, day and partner (re-runs are identical).
+
+    It need not be secret: it permutes rows already sorted by value, so knowing it gives back
+    only that sorted order.
+    """
+    name = f"deidflow/v1/order/{job.source}/{job.day.isoformat()}/{partner}".encode()
+    return int.from_bytes(hashlib.sha256(name).digest()[:8], "big")
+
+
 def person_keys(batch: pa.RecordBatch, person_key: list[str]) -> list[pa.Array]:
     """Return the person-key columns of a batch as strings (tokens; missing columns as nulls).
 
@@ -191,6 +202,7 @@ def run_partner(
             l=policy.l,
             people=people,
             levels=levels,
+            order_seed=order_seed(job, partner),
         )
     except ReleaseRefusedError as exc:
         report = _report(partner, config.k, None)

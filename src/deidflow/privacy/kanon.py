@@ -95,13 +95,14 @@ def anonymize(
     search: Search = "auto",
     people: pa.Array | None = None,
     levels: dict[str, int] | None = None,
+    order_seed: int | None = None,
 ) -> ReleaseResult:
     """Generalise and suppress `table` until every class holds >= k people (or records).
 
     Every released column is a quasi-identifier: covered by a declared hierarchy, or (marked
     quasi, or `non_identifying` with a closed vocabulary) generalised straight to `*`; any other
-    column is dropped and listed in `dropped`. Rows come out sorted by their released values,
-    so their order says nothing the values do not.
+    column is dropped and listed in `dropped`. Rows come out sorted by their released values
+    (then shuffled with `order_seed`), so their order says nothing the values do not.
 
     Args:
         table: a partner-tier table (field metadata as the transform engine writes it).
@@ -113,6 +114,8 @@ def anonymize(
         people: one value per record naming its person (tokens; nulls count as one person
             each): k then counts distinct people per class. Never released.
         levels: a pinned scheme (level per hierarchy): applied as is, never re-optimised.
+        order_seed: shuffle the value-sorted rows with this seed (the same seed gives the
+            same bytes); None keeps them sorted by value.
 
     Raises:
         ReleaseRefusedError: no node (or the pinned one) reaches k (and l) within the cap.
@@ -142,7 +145,7 @@ def anonymize(
         if found is None:
             raise ReleaseRefusedError(_refusal_reasons(lattice, k, l_target))
         best = found
-    released, released_people = _release(lattice, best.node, people)
+    released, released_people = _release(lattice, best.node, people, order_seed)
     qi_columns = [c for spec_key in hierarchies for c in _present(table, spec_key, hierarchies)]
     sensitive_column = sensitive[0] if sensitive else None
     recount_k, recount_l = recount(released, qi_columns, sensitive_column, released_people)
@@ -392,9 +395,14 @@ def _predecessors(node: Node) -> list[Node]:
 
 
 def _release(
-    lattice: Lattice, node: Node, people: pa.Array | None
+    lattice: Lattice, node: Node, people: pa.Array | None, seed: int | None
 ) -> tuple[pa.Table, pa.Array | None]:
-    """Generalise, suppress, and sort by every released value (row order carries nothing)."""
+    """Generalise, suppress, sort by every released value, then shuffle with `seed`.
+
+    Sorting removes the input order (rows equal in every value are interchangeable); the
+    seeded shuffle then removes the runs of similar rows a sort leaves, which a sequence
+    attack can still fit into the input's order better than chance.
+    """
     table = lattice.table
     for name, array in lattice.generalized(node).items():
         index = table.schema.get_field_index(name)
@@ -403,6 +411,8 @@ def _release(
     table = table.filter(keep)
     people = people.filter(keep) if people is not None else None
     order = value_order(table)
+    if seed is not None:
+        order = order.take(pa.array(np.random.default_rng(seed).permutation(len(order))))
     return table.take(order), people.take(order) if people is not None else None
 
 
