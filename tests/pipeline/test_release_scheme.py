@@ -59,7 +59,7 @@ def test_a_changed_hierarchy_refuses_instead_of_re_optimising(
     policy = tmp_path / "policy.yaml"
     policy.write_text(
         "sources:\n  web_logs:\n    release:\n      quasi_identifiers:\n"
-        "        bytes: {kind: numeric_band, widths: [500, 5000]}\n",
+        '        path: {kind: prefix, separator: "/", lengths: [3, 1]}\n',
         encoding="utf-8",
     )
     settings = make_settings(two_days, two_days / "raw", {"p1": {"k": 5}, "p2": {"k": 3}})

@@ -21,6 +21,7 @@ from deidflow.privacy.kanon import (
     anonymize,
     release_hierarchies,
 )
+
 from deidflow.store.scheme import (
     ReleaseScheme,
     dump_hierarchies,
@@ -28,6 +29,8 @@ from deidflow.store.scheme import (
     read_scheme,
     scheme_path,
 )
+
+HEADROOM = 0.5  # share of the suppression cap a new scheme may use on its reference day
 
 
 def release_policy(job: Job) -> ReleasePolicy:
@@ -53,7 +56,7 @@ def scheme_levels(job: Job, table: pa.Table, people: pa.Array) -> dict[str, int]
     dumped = dump_hierarchies(hierarchies)
     pinned = read_scheme(job.settings.output, job.source)
     if pinned is None:
-        chosen = anonymize(table, policy, k, cap, l=policy.l, people=people)
+        chosen = _choose(table, policy, k, cap, people)
         pinned = pin_scheme(
             job.settings.output,
             ReleaseScheme(
@@ -74,6 +77,21 @@ def scheme_levels(job: Job, table: pa.Table, people: pa.Array) -> dict[str, int]
             ]
         )
     return dict(pinned.levels)
+
+
+def _choose(
+    table: pa.Table, policy: ReleasePolicy, k: int, cap: float, people: pa.Array
+) -> ReleaseResult:
+    """Search the scheme on the reference day with half the suppression cap as headroom.
+
+    The levels are kept for every later day, whose data differ: a scheme that needed the whole
+    cap on its first day would be refused on the next. Only when no scheme fits in half the
+    cap is the whole cap used.
+    """
+    try:
+        return anonymize(table, policy, k, cap * HEADROOM, l=policy.l, people=people)
+    except ReleaseRefusedError:
+        return anonymize(table, policy, k, cap, l=policy.l, people=people)
 
 
 def with_levels(released: ReleaseResult, policy: ReleasePolicy) -> pa.Table:
