@@ -21,7 +21,6 @@ from deidflow.privacy.kanon import (
     anonymize,
     release_hierarchies,
 )
-
 from deidflow.store.scheme import (
     ReleaseScheme,
     dump_hierarchies,
