@@ -110,17 +110,22 @@ class _BusyInfo:
         return SourceDayBusyError(self.source, self.day, self.holder(), self.timeout)
 
 
+def _time_left(deadline: float, info: _BusyInfo, first: bool) -> float:
+    """Seconds left to wait (saying once that we wait); raise the busy error at the deadline."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise info.error()
+    if first:
+        info.waiting()
+    return remaining
+
+
 def _enter_process(key: str, deadline: float, info: _BusyInfo) -> None:
     with _held_changed:
         first = True
         while key in _held:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise info.error()
-            if first:
-                info.waiting()
-                first = False
-            _held_changed.wait(remaining)
+            _held_changed.wait(_time_left(deadline, info, first))
+            first = False
         _held.add(key)
 
 
@@ -185,14 +190,8 @@ def _wait_for(fd: int, deadline: float, info: _BusyInfo) -> None:
         except OSError as exc:
             if exc.errno not in _BUSY:
                 raise
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise info.error()
-        if first:
-            info.waiting()
-            first = False
-        time.sleep(min(pause, remaining))
-        pause = min(pause * 2, _POLL_MAX)
+        time.sleep(min(pause, _time_left(deadline, info, first)))
+        first, pause = False, min(pause * 2, _POLL_MAX)
 
 
 def _write_holder(fd: int, run_id: str) -> bool:
