@@ -19,7 +19,7 @@ from faker import Faker
 from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
 
 from deidflow.detect.analyzer import LANGUAGE, build_analyzer
-from deidflow.detect.recognizers import PhoneRecognizer
+from deidflow.detect.recognizers import HoldsRawValues
 from deidflow.detect.spans import DEFAULT_SCORE_THRESHOLD, find_spans, resolve_overlaps
 
 Truth = set[tuple[int, int, int, str]]
@@ -86,9 +86,9 @@ def make_texts(rows: int, seed: int) -> tuple[list[str], Truth]:
 
 
 def _cold(analyzer: AnalyzerEngine) -> AnalyzerEngine:
-    """Empty the phone recognizer's candidate cache, so no run profits from an earlier one."""
+    """Empty the recognizers' caches (phone candidates), so no run profits from an earlier one."""
     for recognizer in analyzer.registry.recognizers:
-        if isinstance(recognizer, PhoneRecognizer):
+        if isinstance(recognizer, HoldsRawValues):
             recognizer.clear_cache()
     return analyzer
 

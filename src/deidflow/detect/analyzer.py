@@ -11,7 +11,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.nlp_engine import NlpEngine, NoOpNlpEngine, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from deidflow.detect.recognizers import RECOGNIZERS
+from deidflow.detect.recognizers import RECOGNIZERS, track
 from deidflow.entities import Entity
 from deidflow.errors import ConfigError
 
@@ -67,6 +67,8 @@ def _recognizers(wanted: tuple[Entity, ...] | None, use_spacy: bool) -> list[Ent
     ner = [e.value for e in NER_ENTITIES if wanted is None or e in wanted]
     if use_spacy and ner:
         recognizers.append(SpacyRecognizer(supported_entities=ner))
+    for recognizer in recognizers:
+        track(recognizer)  # `forget_raw_values` empties those that hold raw values
     return recognizers
 
 

@@ -20,6 +20,7 @@ of memory on one 6 MiB text).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -29,7 +30,7 @@ from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from deidflow.detect.analyzer import LANGUAGE, build_analyzer
 from deidflow.detect.memo import SpanMemo
-from deidflow.detect.recognizers import RECOGNIZERS, PhoneRecognizer, prefilter_for
+from deidflow.detect.recognizers import RECOGNIZERS, RegionGated, prefilter_for
 from deidflow.entities import Entity
 
 SPAN_SCHEMA = pa.schema(
@@ -45,8 +46,11 @@ DEFAULT_SCORE_THRESHOLD = 0.5
 MAX_SCAN_CHARS = 1 << 20
 WINDOW_OVERLAP = 4096  # longer than any entity, so each lies whole inside some window
 Span = tuple[int, int, int, str, float]
-# scan(text, entity names, phone regions whose gate passes or None) -> analyzer results
-Scan = Callable[[str, list[str], frozenset[str] | None], list[RecognizerResult]]
+Label = TypeVar("Label", str, tuple[str, str])
+# Per `RegionGated` recognizer (by id), the regions whose gate passes on one text.
+Gates = dict[str, frozenset[str]]
+# scan(text, entity names, gates or None: each recognizer evaluates its own) -> analyzer results
+Scan = Callable[[str, list[str], Gates | None], list[RecognizerResult]]
 
 
 def find_spans(
@@ -79,7 +83,7 @@ def find_spans(
     codes, row_entities = candidate_rows(distinct, wanted)
     scan = make_scanner(analyzer, score_threshold)
     candidates = distinct.take(codes)
-    gates = phone_gates(analyzer, candidates, wanted)
+    gates = column_gates(analyzer, candidates, wanted)
     spans: list[Span] = []
     for code, text, names, gate in zip(
         codes.tolist(), candidates.to_pylist(), row_entities, gates, strict=True
@@ -98,30 +102,38 @@ def find_spans(
     return _expand(spans_to_table(spans), encoded.indices, len(distinct))
 
 
-def phone_gates(
-    analyzer: AnalyzerEngine, texts: pa.Array, entities: Iterable[Entity] = (Entity.PHONE_NUMBER,)
-) -> list[frozenset[str] | None]:
-    """Per text, the regions whose phone gate passes: one RE2 pass per region over the column.
+def column_gates(
+    analyzer: AnalyzerEngine, texts: pa.Array, entities: Iterable[Entity]
+) -> list[Gates | None]:
+    """Per text, each `RegionGated` recognizer's passing regions: one RE2 pass per region.
 
-    None for every text when phones are not among `entities`, the analyzer has no
-    `PhoneRecognizer` or uses an NLP engine (then `analyzer.analyze` runs the gates itself).
+    None for every text when no recognizer of `entities` is `RegionGated` or the analyzer uses
+    an NLP engine (then `analyzer.analyze` runs the gates itself).
     """
-    phones = [r for r in analyzer.registry.recognizers if isinstance(r, PhoneRecognizer)]
-    usable = len(phones) == 1 and isinstance(analyzer.nlp_engine, NoOpNlpEngine)
-    if not usable or Entity.PHONE_NUMBER not in set(entities):
+    if not isinstance(analyzer.nlp_engine, NoOpNlpEngine):
         return [None] * len(texts)
-    masks = {r: _regex_mask(texts, p) for r, p in phones[0].region_prefilters().items()}
+    wanted = {e.value for e in entities}
+    masks: dict[tuple[str, str], np.ndarray] = {}
+    for rec in analyzer.registry.recognizers:
+        if isinstance(rec, RegionGated) and wanted & set(rec.supported_entities):
+            for region, regex in rec.region_prefilters().items():
+                masks[rec.id, region] = _regex_mask(texts, regex)
     if not masks:
         return [None] * len(texts)
     per_row = _labels_per_row(np.column_stack(list(masks.values())), list(masks))
-    sets = {labels: frozenset(labels) for labels in set(per_row)}
-    return [sets[labels] for labels in per_row]
+    ids = {rec_id for rec_id, _ in masks}  # a recognizer none of whose gates pass gets {}
+    gates = {
+        labels: {i: frozenset(region for owner, region in labels if owner == i) for i in ids}
+        for labels in set(per_row)
+    }
+    return [gates[labels] for labels in per_row]
 
 
 def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
-    """Return `scan(text, entity_names, phone_gates) -> results`, equal to `analyzer.analyze`.
+    """Return `scan(text, entity_names, gates) -> results`, equal to `analyzer.analyze`.
 
-    `phone_gates`: the regions whose phone gate passes on `text` (`phone_gates`), or None.
+    `gates`: per `RegionGated` recognizer, the regions whose gate passes on `text`
+    (`column_gates`), or None.
 
     With the offline no-op NLP engine the selected recognizers are called directly, then the
     analyzer's own post-processing is repeated: score threshold, then `remove_duplicates`.
@@ -129,27 +141,29 @@ def make_scanner(analyzer: AnalyzerEngine, score_threshold: float) -> Scan:
     if not isinstance(analyzer.nlp_engine, NoOpNlpEngine):
 
         def analyze(
-            text: str, names: list[str], gates: frozenset[str] | None = None
+            text: str, names: list[str], gates: Gates | None = None
         ) -> list[RecognizerResult]:
             return analyzer.analyze(text, LANGUAGE, entities=names, score_threshold=score_threshold)
 
         return analyze
-    selected: dict[tuple[str, ...], list[EntityRecognizer]] = {}
+    # per entity-name tuple: (recognizer, itself again if it is `RegionGated`), checked once
+    selected: dict[tuple[str, ...], list[tuple[EntityRecognizer, RegionGated | None]]] = {}
     artifacts = analyzer.nlp_engine.process_text("", LANGUAGE)  # empty for every text
 
-    def scan(
-        text: str, names: list[str], gates: frozenset[str] | None = None
-    ) -> list[RecognizerResult]:
+    def scan(text: str, names: list[str], gates: Gates | None = None) -> list[RecognizerResult]:
         key = tuple(names)
         if key not in selected:
-            selected[key] = _loaded(analyzer, names)
+            selected[key] = [
+                (rec, rec if isinstance(rec, RegionGated) else None)
+                for rec in _loaded(analyzer, names)
+            ]
         results = [
             r
-            for rec in selected[key]
+            for rec, gated in selected[key]
             for r in (
-                rec.analyze_regions(text, gates)
-                if isinstance(rec, PhoneRecognizer)
-                else rec.analyze(text, names, artifacts)
+                rec.analyze(text, names, artifacts)
+                if gated is None
+                else gated.analyze_regions(text, None if gates is None else gates.get(rec.id))
             )
         ]
         kept = [r for r in results if r.score >= score_threshold]
@@ -164,7 +178,7 @@ def scan_windows(
     scan: Scan,
     text: str,
     names: list[str],
-    gates: frozenset[str] | None,
+    gates: Gates | None,
     size: int | None = None,
     overlap: int | None = None,
 ) -> list[RecognizerResult]:
@@ -208,7 +222,7 @@ def candidate_rows(
     return rows, [[*hits, *always] for hits in _labels_per_row(matrix, names)]
 
 
-def _labels_per_row(matrix: np.ndarray, labels: list[str]) -> list[tuple[str, ...]]:
+def _labels_per_row(matrix: np.ndarray, labels: list[Label]) -> list[tuple[Label, ...]]:
     """Per row of a boolean matrix, the labels of its true columns (one tuple per distinct row)."""
     if matrix.shape[1] > 62:
         return [tuple(labels[j] for j in np.flatnonzero(hit)) for hit in matrix]

@@ -10,7 +10,7 @@ from typing import Literal, TypeVar
 
 import pyarrow as pa
 
-from deidflow.detect.recognizers.phone import forget_raw_values
+from deidflow.detect.recognizers import forget_raw_values
 from deidflow.pipeline.flags import input_outcomes, stage_outcomes
 from deidflow.pipeline.inputs import list_inputs
 from deidflow.pipeline.internal import run_internal

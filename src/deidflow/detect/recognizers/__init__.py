@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from deidflow.detect.recognizers._base import DeidflowPatternRecognizer
+from deidflow.detect.recognizers._base import (
+    DeidflowPatternRecognizer,
+    HoldsRawValues,
+    RegionGated,
+    forget_raw_values,
+    track,
+)
 from deidflow.detect.recognizers.cell_id import CellIdRecognizer
 from deidflow.detect.recognizers.cn_ric import CnRicRecognizer
 from deidflow.detect.recognizers.email import EmailRecognizer
@@ -40,6 +46,8 @@ def prefilter_for(entity: Entity) -> str:
 __all__ = [
     "RECOGNIZERS",
     "DeidflowPatternRecognizer",
+    "HoldsRawValues",
+    "RegionGated",
     "CellIdRecognizer",
     "CnRicRecognizer",
     "EmailRecognizer",
@@ -50,5 +58,7 @@ __all__ = [
     "MacRecognizer",
     "PersonNameRecognizer",
     "PhoneRecognizer",
+    "forget_raw_values",
     "prefilter_for",
+    "track",
 ]

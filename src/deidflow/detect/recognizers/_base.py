@@ -1,8 +1,17 @@
-"""Shared base for deidflow pattern recognizers: offline context words and an RE2 prefilter."""
+"""Shared base for deidflow recognizers: offline context words, an RE2 prefilter, capabilities.
+
+A recognizer with extra powers declares them by implementing a small runtime-checkable
+`Protocol`; the span finder and the pipeline ask for the protocol, never for one class:
+
+- `RegionGated`: per-text gates the span finder evaluates for a whole column in RE2;
+- `HoldsRawValues`: caches of raw input text, emptied by `forget_raw_values` when a run ends.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import weakref
+from collections.abc import Container
+from typing import ClassVar, Protocol, runtime_checkable
 
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -76,3 +85,51 @@ def has_context(text: str, start: int, end: int, words: tuple[str, ...], window:
     """Return whether one of `words` occurs (case-insensitive) within `window` chars of a span."""
     around = (text[max(0, start - window) : start] + " " + text[end : end + window]).lower()
     return any(word in around for word in words)
+
+
+@runtime_checkable
+class RegionGated(Protocol):
+    """A recognizer that searches a text only in the regions (labels) whose cheap gate passes.
+
+    The span finder runs every `region_prefilters()` regex over the whole column in RE2 and
+    hands each text's passing labels to `analyze_regions`, so no per-text Python gate runs.
+    """
+
+    def region_prefilters(self) -> dict[str, str]:
+        """Return, per label, an RE2 regex a text matches iff that label's gate passes."""
+        ...
+
+    def analyze_regions(
+        self, text: str, open_regions: Container[str] | None
+    ) -> list[RecognizerResult]:
+        """Analyse `text` given the labels whose gate passes (None: evaluate the gates here)."""
+        ...
+
+
+@runtime_checkable
+class HoldsRawValues(Protocol):
+    """A recognizer that caches raw input text in memory (it must not outlive a run)."""
+
+    def clear_cache(self) -> None:
+        """Forget everything cached from the input."""
+        ...
+
+
+# Every recognizer `track`ed, so `forget_raw_values` reaches those cached analyzers hold.
+_LIVE: weakref.WeakSet[object] = weakref.WeakSet()
+
+
+def track(recognizer: object) -> None:
+    """Let `forget_raw_values` reach `recognizer` (the analyzer factory tracks all it builds)."""
+    _LIVE.add(recognizer)
+
+
+def forget_raw_values() -> None:
+    """Empty the caches of every tracked recognizer that `HoldsRawValues`.
+
+    The pipeline calls this when a source-day ends, so no raw value outlives its run in a
+    long-lived worker process.
+    """
+    for recognizer in list(_LIVE):
+        if isinstance(recognizer, HoldsRawValues):
+            recognizer.clear_cache()

@@ -12,7 +12,10 @@ from phonenumbers import PhoneNumber, PhoneNumberMatch, PhoneNumberMatcher, phon
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from deidflow.detect.recognizers._base import CONTEXT_KEY, has_context
+from deidflow.detect.recognizers._base import CONTEXT_KEY, has_context, track
+from deidflow.detect.recognizers._base import (  # the registry-wide one, at its old address
+    forget_raw_values as forget_raw_values,
+)
 from deidflow.detect.recognizers._phone_gates import (
     gates_prefilter,
     region_gate,
@@ -174,6 +177,7 @@ class PhoneRecognizer(LocalRecognizer):
         self._caches: dict[str, dict[CandidateKey, CandidateHit]] = {r: {} for r in regions}
         self._shared: dict[CandidateKey, CandidateHit] = {}
         _INSTANCES.add(self)
+        track(self)  # built outside an analyzer too (tests, benchmarks): still forgotten
         self.prefilter = gates_prefilter(regions)
         super().__init__(supported_entities=[self.ENTITY.value], context=list(self.CONTEXT))
 
@@ -254,15 +258,5 @@ class PhoneRecognizer(LocalRecognizer):
         return RecognizerResult(self.ENTITY.value, start, end, score, explanation, metadata)
 
 
-# Every recognizer, so `forget_raw_values` reaches the ones cached analyzers hold.
+# This module's live recognizers (introspection); `forget_raw_values` reaches them via `track`.
 _INSTANCES: weakref.WeakSet[PhoneRecognizer] = weakref.WeakSet()
-
-
-def forget_raw_values() -> None:
-    """Empty every phone recognizer's candidate caches (they hold raw text from the input).
-
-    The pipeline calls this when a source-day ends, so no raw value outlives its run in a
-    long-lived worker process.
-    """
-    for recognizer in list(_INSTANCES):
-        recognizer.clear_cache()
