@@ -27,9 +27,17 @@ TABLE = [
     (Entity.IMEI, "352099001761482", False),  # Luhn fails
     (Entity.IMEISV, "3520990017614823", True),
     (Entity.IMEISV, "352099001761481", False),  # 15 digits
+    (Entity.IMEI, "3567 8901 2345 672", True),  # 4-4-4-3
+    (Entity.IMEI, "356789-01-234567-2", True),  # 6-2-6-1
+    (Entity.IMEI, "3567 8901 2345 671", False),  # 4-4-4-3, Luhn fails
+    (Entity.IMEISV, "35678901-234567-23", True),  # 8-6-2
     (Entity.EMAIL_ADDRESS, "alice@example.com", True),
     (Entity.EMAIL_ADDRESS, "alice@localhost", False),
     (Entity.EMAIL_ADDRESS, "see alice@example.com", False),  # not the whole value
+    (Entity.EMAIL_ADDRESS, "ivan@пример.рф", True),  # Unicode domain and TLD
+    (Entity.EMAIL_ADDRESS, "王伟＠例子.中国", True),  # CJK, full-width at
+    (Entity.EMAIL_ADDRESS, "bob@xn--80ak6aa92e.xn--p1ai", True),  # punycode
+    (Entity.EMAIL_ADDRESS, "王伟@例子", False),  # no dot in domain
     (Entity.PHONE_NUMBER, "13812345678", True),
     (Entity.PHONE_NUMBER, "+86 138 1234 5678", True),
     (Entity.PHONE_NUMBER, "+1 (212) 555-0100", True),
@@ -42,6 +50,7 @@ TABLE = [
     (Entity.CN_RIC, "110105194912310021", False),  # bad check character
     (Entity.CELL_ID, "460-00-4301-20522", True),
     (Entity.CELL_ID, "123-00-4301-20522", False),  # not an MCC
+    (Entity.CELL_ID, "532-123-45-67", False),  # a Turkish mobile number's grouping
 ]
 
 

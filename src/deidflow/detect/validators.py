@@ -15,7 +15,7 @@ from deidflow.detect.recognizers.cell_id import is_valid_cell_id
 from deidflow.detect.recognizers.cn_ric import is_valid_cn_ric
 from deidflow.detect.recognizers.email import is_valid_email
 from deidflow.detect.recognizers.gps import is_valid_position
-from deidflow.detect.recognizers.imei import is_valid_imei
+from deidflow.detect.recognizers.imei import IMEI_SHAPES, IMEISV_SHAPES, is_valid_imei
 from deidflow.detect.recognizers.ip import is_valid_ipv4, is_valid_ipv6
 from deidflow.detect.recognizers.mac import is_valid_mac
 from deidflow.detect.recognizers.phone import is_valid_phone
@@ -30,9 +30,13 @@ MAC_RE = (
     f"^(?:{_HEX2}(?::{_HEX2}){{5}}|{_HEX2}(?:-{_HEX2}){{5}}|{_HEX4}(?:\\.{_HEX4}){{2}}"
     f"|[0-9A-Fa-f]{{12}})$"
 )
-IMEI_RE = r"^(?:\d{15}|\d{2}-\d{6}-\d{6}-\d|\d{2} \d{6} \d{6} \d)$"
-IMEISV_RE = r"^(?:\d{16}|\d{2}-\d{6}-\d{6}-\d{2}|\d{2} \d{6} \d{6} \d{2})$"
-EMAIL_RE = r"^[A-Za-z0-9._+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}$"
+IMEI_RE = "^(?:" + IMEI_SHAPES + ")$"
+IMEISV_RE = "^(?:" + IMEISV_SHAPES + ")$"
+# Internationalised too: Unicode local part and labels, punycode or Unicode TLD, full-width @.
+EMAIL_RE = (
+    r"^[\p{L}\p{N}._+-]+[@＠](?:[\p{L}\p{N}-]+[.．])+"
+    r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59}|\p{L}{2,24})$"
+)
 PHONE_RE = r"^[+＋]?[\d\s().\-/]{5,24}\d$"
 LATLON_RE = r"^[-+]?\d{1,2}(?:\.\d+)?\s*,\s*[-+]?\d{1,3}(?:\.\d+)?$"
 CN_RIC_RE = r"^\d{17}[\dXx]$"

@@ -1,5 +1,6 @@
 import pytest
 
+from deidflow.detect.analyzer import LANGUAGE
 from deidflow.entities import Entity
 
 from .._helpers import check_table
@@ -24,6 +25,21 @@ CELL_ID_CASES = [
     ("2026-11-10", []),  # a date
     ("123-45-6789-1", []),  # MCC out of range
     ("mcc=460 only", []),  # MCC alone is not a cell
+    # Android CellIdentity dumps (issue 14, peer misses): each identifying value is a span.
+    (
+        "CellIdentityLte:{ mCi=123456789 mPci=301 mTac=12345 mEarfcn=1300 mMcc=460 mMnc=00 }",
+        ["123456789", "301", "12345"],
+    ),  # LTE: cell identity, physical cell id, tracking area code
+    ("CellIdentityGsm:{ mLac=4301 mCid=20522 mArfcn=60 mBsic=7 }", ["4301", "20522"]),  # GSM
+    ("CellIdentityWcdma:{ mLac=4301 mCid=20522 mPsc=88 }", ["4301", "20522", "88"]),  # WCDMA
+    ("CellIdentityNr:{ mPci=500 mTac=6001 mNci=12345678901 }", ["500", "6001", "12345678901"]),
+    ("CellIdentityLte:{ mCi=2147483647 mPci=2147483647 }", []),  # Android's "unavailable"
+    ("xmCi=5 mEarfcn=1300 mMcc=460", []),  # key glued to a word; frequency and MCC alone
+    # A Turkish mobile number a peer's test labelled CELL_ID: a phone, not a cell.
+    ("+90 532-123-45-67", []),  # after a country calling code
+    ("tel 532-123-45-67", []),  # 3-3-2-2 phone grouping
+    ("+90 (532)-123-45-67", []),  # area code in parentheses
+    ("cell 286-01-4301-20522", ["286-01-4301-20522"]),  # a real Turkish cell (MCC 286)
 ]
 
 
@@ -35,3 +51,21 @@ def test_cn_ric_table(analyzer, text, expected):
 @pytest.mark.parametrize(("text", "expected"), CELL_ID_CASES)
 def test_cell_id_table(analyzer, text, expected):
     check_table(analyzer, text, Entity.CELL_ID, expected)
+
+
+TURKISH_PHONES = [
+    "+90 532 123 45 67",  # international, spaced
+    "+90 532-123-45-67",  # dashed subscriber number
+    "+90-532-123-45-67",  # all dashed
+    "0532 123 45 67",  # national with trunk 0
+    "+905321234567",  # E.164
+]
+
+
+@pytest.mark.parametrize("text", TURKISH_PHONES)
+def test_turkish_mobile_is_a_phone_not_a_cell(analyzer, text):
+    # A peer's test labelled `+90 5xx xxx xx xx` CELL_ID; it is a Turkish mobile number.
+    found = analyzer.analyze("tel " + text, LANGUAGE, score_threshold=0.5)
+    assert {(r.entity_type, r.start, r.end) for r in found} == {
+        (Entity.PHONE_NUMBER.value, 4, 4 + len(text))
+    }

@@ -21,6 +21,22 @@ EMAIL_CASES = [
     (".a@example.com", []),  # leading dot
     ("alice..b@example.com", []),  # consecutive dots
     ("100% of 40 users", []),  # percent sign, not an escape
+    # Internationalised addresses (issue 14, peer misses).
+    ("mail ivan@пример.рф ok", ["ivan@пример.рф"]),  # Cyrillic domain and TLD
+    ("иван@пример.рф", ["иван@пример.рф"]),  # Cyrillic local part
+    ("邮箱 王伟@例子.中国 谢谢", ["王伟@例子.中国"]),  # CJK local part, domain and TLD
+    ("联系王伟@例子.中国。", ["联系王伟@例子.中国"]),  # glued CJK text is taken in, `。` is not
+    ("bob@xn--80ak6aa92e.xn--p1ai", ["bob@xn--80ak6aa92e.xn--p1ai"]),  # punycode labels, TLD
+    ("a.b@shop.xn--fiqs8s,", ["a.b@shop.xn--fiqs8s"]),  # punycode TLD (.中国)
+    ("josé@correo.es", ["josé@correo.es"]),  # Latin letter with a diacritic
+    ("müller@bücher.de", ["müller@bücher.de"]),  # umlauts in local part and domain
+    ("x alice＠example.com y", ["alice＠example.com"]),  # full-width at, not normalised
+    ("李娜＠例子．中国", ["李娜＠例子．中国"]),  # full-width at and dot
+    ("发邮件到a@b.com。谢谢", ["a@b.com"]),  # ASCII address, CJK full stop after it
+    ("王伟@例子", []),  # no dot in domain
+    ("@例子.中国", []),  # no local part
+    ("王伟@@例子.中国", []),  # double at
+    ("价格＠50元", []),  # full-width at in prose, no domain
 ]
 
 

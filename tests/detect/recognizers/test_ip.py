@@ -42,6 +42,17 @@ IP_CASES = [
     ("2001:db8::1::2", []),  # two `::`
     ("aa:bb:cc:dd:ee:ff", []),  # a MAC is not an IPv6
     ("see a::b and dead::beef", []),  # valid IPv6 spellings without a digit: prose
+    # tcpdump prints `address.port` (issue 14, peer misses): the span is the address.
+    (
+        "12:00:01.1 IP 192.168.1.20.443 > 10.0.0.1.51234: Flags [S]",
+        ["10.0.0.1", "192.168.1.20"],
+    ),  # source and destination with ports
+    ("IP 192.168.1.20.https > 8.8.8.8.domain: 1+ A?", ["192.168.1.20", "8.8.8.8"]),  # names
+    ("IP 203.0.113.9.22 > 198.51.100.1.60001:", ["198.51.100.1", "203.0.113.9"]),  # line end
+    ("IP 999.1.1.1.80 > x", []),  # octet > 255 with a port
+    ("upgrade v1.2.3.4.5 > v1.2.3.4.4", []),  # `v` versions compared, not tcpdump
+    ("version 6.1.1.0.7: fixed", []),  # spelled-out version before a colon
+    ("1.2.3.4.5:x", []),  # fifth number, colon glued to text: not tcpdump's destination
 ]
 
 

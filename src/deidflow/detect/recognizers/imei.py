@@ -8,15 +8,39 @@ from stdnum import imei as stdnum_imei
 from deidflow.detect.recognizers._base import DeidflowPatternRecognizer
 from deidflow.entities import Entity
 
-# 3GPP TS 23.003 layout: TAC (8 digits, printed 2+6) + serial (6) + check digit or 2-digit SVN.
-# One separator style per value (the backreference), so digit runs from other numbers don't join.
+# 3GPP TS 23.003 layout: TAC (8 digits) + serial (6) + check digit or 2-digit SVN. Printed
+# groupings: 2-6-6-1 (TAC as 2+6), 6-2-6-1 (old TAC-FAC-serial-check), 4-4-4-3 (in fours),
+# IMEISV 8-6-2 or 2-6-6-2. One separator style per value (`-`, space or `.`, the
+# backreference), so digit runs from other numbers don't join.
 _LEFT = r"(?<![\w-])"
 _RIGHT = r"(?![\w-])"
-_GROUPS = r"\d{2}([- ]?)\d{6}\1\d{6}\1"
+_SEP = r"([-. ]?)"
+_IMEI = (
+    r"(?:\d{2}" + _SEP + r"\d{6}\1\d{6}\1\d"
+    r"|\d{6}([-. ])\d{2}\2\d{6}\2\d"
+    r"|\d{4}([-. ])\d{4}\3\d{4}\3\d{3})"
+)
+_IMEISV = r"(?:\d{2}([-. ])\d{6}\1\d{6}\1\d{2}|\d{8}([-. ])\d{6}\2\d{2})"
 # RE2 forms of the patterns (no look-arounds, no backreference): a boundary character is
 # consumed instead, and each separator style is spelled out.
 _PRE_LEFT = r"(?:^|[^\w-])"
 _PRE_RIGHT = r"(?:[^\w-]|$)"
+# The RE2 shapes of a whole value (also `validators.IMEI_RE` / `IMEISV_RE`).
+IMEI_SHAPES = "|".join(
+    [r"\d{15}"]
+    + [
+        rf"\d{{2}}{s}\d{{6}}{s}\d{{6}}{s}\d|\d{{6}}{s}\d{{2}}{s}\d{{6}}{s}\d"
+        rf"|\d{{4}}{s}\d{{4}}{s}\d{{4}}{s}\d{{3}}"
+        for s in ("-", " ", r"\.")
+    ]
+)
+IMEISV_SHAPES = "|".join(
+    [r"\d{16}"]
+    + [
+        rf"\d{{2}}{s}\d{{6}}{s}\d{{6}}{s}\d{{2}}|\d{{8}}{s}\d{{6}}{s}\d{{2}}"
+        for s in ("-", " ", r"\.")
+    ]
+)
 IMEI_CONTEXT = ("imei", "imeisv", "device id", "deviceid", "device_id", "svn", "串号", "设备")
 
 
@@ -33,12 +57,12 @@ def is_valid_imeisv(value: str) -> bool:
 
 
 class ImeiRecognizer(DeidflowPatternRecognizer):
-    """IMEI with or without `-` / space separators; a Luhn failure is never reported."""
+    """IMEI bare or grouped with `-`, space or `.`; a Luhn failure is never reported."""
 
     ENTITY = Entity.IMEI
-    PATTERNS = (Pattern("imei", _LEFT + _GROUPS + r"\d" + _RIGHT, 0.5),)
+    PATTERNS = (Pattern("imei", _LEFT + _IMEI + _RIGHT, 0.5),)
     CONTEXT = IMEI_CONTEXT
-    PREFILTER = _PRE_LEFT + r"\d{2}(?:\d{13}|-\d{6}-\d{6}-\d| \d{6} \d{6} \d)" + _PRE_RIGHT
+    PREFILTER = _PRE_LEFT + "(?:" + IMEI_SHAPES + ")" + _PRE_RIGHT
 
     def validate_result(self, pattern_text: str) -> bool:
         """Check the Luhn digit: a failing 15-digit number is some other number."""
@@ -50,12 +74,12 @@ class ImeisvRecognizer(DeidflowPatternRecognizer):
 
     ENTITY = Entity.IMEISV
     PATTERNS = (
-        Pattern("imeisv_separated", _LEFT + r"\d{2}([- ])\d{6}\1\d{6}\1\d{2}" + _RIGHT, 0.6),
+        Pattern("imeisv_separated", _LEFT + _IMEISV + _RIGHT, 0.6),
         Pattern("imeisv_bare", _LEFT + r"\d{16}" + _RIGHT, 0.5),
     )
     CONTEXT = IMEI_CONTEXT
     CONTEXT_REQUIRED = frozenset({"imeisv_bare"})
-    PREFILTER = _PRE_LEFT + r"(?:\d{2}(?:-\d{6}-\d{6}-| \d{6} \d{6} )\d{2}|\d{16})" + _PRE_RIGHT
+    PREFILTER = _PRE_LEFT + "(?:" + IMEISV_SHAPES + ")" + _PRE_RIGHT
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Reject values that are not 16 digits; there is no checksum to confirm."""

@@ -19,6 +19,11 @@ _V4_RIGHT = r"(?!\w)(?!\.\d)"
 _V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + _V4 + r"|[0-9A-Fa-f]{1,4})?(?:%[0-9A-Za-z_.-]+)?"
 _V6_LEFT = r"(?<![\w:.])"
 _V6_RIGHT = r"(?![\w:])(?!\.\d)"
+# tcpdump prints `address.port` (a fifth dotted number, or a service name without `-n`), then
+# ` >` (source) or `:` (destination). The span is the address; a bare `1.2.3.4.5` stays a
+# version-like run.
+_PORT = r"\.(?:\d{1,5}|[a-z][a-z0-9-]{0,15})(?:\s+>|:(?:\s|$))"
+_V4_PORT = r"(?=" + _PORT + ")"
 _DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 
@@ -55,13 +60,15 @@ class IpRecognizer(DeidflowPatternRecognizer):
     ENTITY = Entity.IP_ADDRESS
     PATTERNS = (
         Pattern("ipv4", _V4_LEFT + _V4 + _V4_RIGHT, 0.6),
+        Pattern("ipv4_port", _V4_LEFT + _V4 + _V4_PORT, 0.6),
         Pattern("ipv6", _V6_LEFT + _V6 + _V6_RIGHT, 0.6),
     )
     CONTEXT = ("ip", "address", "forwarded", "client", "remote", "host")
     # RE2: the IPv4 pattern with consumed boundaries; for IPv6, what every valid spelling holds
-    # (`::`, or six groups and a colon before the last group or the IPv4 tail).
+    # (`::`, or six groups and a colon before the last group or the IPv4 tail); tcpdump ports.
     PREFILTER = (
         r"(?:^|[^\w.])(?:\d{1,3}\.){3}\d{1,3}(?:$|[^\w.]|\.(?:$|\D))"
+        r"|(?:^|[^\w.])(?:\d{1,3}\.){3}\d{1,3}(?i:" + _PORT + ")"
         r"|::|(?:[0-9A-Fa-f]{1,4}:){6}"
     )
 
