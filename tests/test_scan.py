@@ -78,3 +78,25 @@ def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
         .splitlines()
     ]
     assert not [v for v in planted if len(v) > 5 and v in dirty.stdout]  # counts, never values
+
+
+def test_findings_per_cell_name_file_row_column_and_span_never_the_value(tmp_path: Path) -> None:
+    from deidflow.scan import scan_paths
+
+    log = tmp_path / "app.log"
+    log.write_text("nothing here\ncontact alice@example.com now\nbye\n", encoding="utf-8")
+    table = tmp_path / "contacts.csv"
+    table.write_text("note,ip\nhello,10.0.0.0\nhi,8.8.8.8\nyo,8.8.8.8\n", encoding="utf-8")
+    report = scan_paths([tmp_path])
+    cells = report.cells_as_dicts()
+    assert {
+        "file": str(log), "row": 2, "column": "line", "check": "personal_span",
+        "entity": "EMAIL_ADDRESS", "start": 8, "end": 25,
+    } in cells  # fmt: skip
+    ips = [c for c in cells if c["file"] == str(table)]
+    # data rows 2 and 3 hold a host address; row 1 holds a network address (generalised)
+    assert [(c["row"], c["column"], c["entity"], c["start"]) for c in ips] == [
+        (2, "ip", "IP_ADDRESS", None),
+        (3, "ip", "IP_ADDRESS", None),
+    ]
+    assert "alice" not in str(cells) and "8.8.8.8" not in str(cells)

@@ -171,7 +171,12 @@ def scan(
     report = scan_paths(paths)
     rows = report.rows_as_dicts()
     if as_json:
-        payload = {"files": report.files, "rows": report.rows, "findings": rows}
+        payload = {
+            "files": report.files,
+            "rows": report.rows,
+            "findings": rows,
+            "cells": report.cells_as_dicts(),  # file, row, column, check, entity, start, end
+        }
         typer.echo(json.dumps(payload | {"unreadable": report.unreadable}, indent=2))
     else:
         for row in rows:

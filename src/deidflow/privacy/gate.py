@@ -177,15 +177,22 @@ def _identifier_like(table: pa.Table, k_target: int) -> list[Finding]:
 
 def personal_values(table: pa.Table, name: str, values: pa.Array) -> list[Finding]:
     """Find whole cells of column `name` that are personal values (`values`: its distincts)."""
-    findings = []
+    return [
+        Finding("personal_value", name, _rows(table, name, flagged), entity.value)
+        for entity, flagged in flagged_values(values).items()
+    ]
+
+
+def flagged_values(values: pa.Array) -> dict[Entity, pa.Array]:
+    """Return the distinct `values` that are whole personal values, per entity (not generalised)."""
+    found: dict[Entity, pa.Array] = {}
     ip_shaped = match_mask(values, Entity.IP_ADDRESS) if len(values) else pa.array([], pa.bool_())
     for entity in VALIDATORS:
         flagged = values.filter(match_mask(values, entity))
         flagged = _drop_generalised(flagged, entity, values.filter(ip_shaped))
         if len(flagged):
-            count = _rows(table, name, flagged)
-            findings.append(Finding("personal_value", name, count, entity.value))
-    return findings
+            found[entity] = flagged
+    return found
 
 
 def _drop_generalised(values: pa.Array, entity: Entity, ips: pa.Array) -> pa.Array:
@@ -238,20 +245,25 @@ def _token_array(tokens: Tokens) -> pa.Array:
 
 def personal_spans(table: pa.Table, name: str, finder: SpanFinder | None) -> list[Finding]:
     """Find personal spans inside the text cells of column `name`."""
-    if finder is None:
-        from deidflow.detect.spans import find_spans  # heavy import (Presidio): only when needed
-
-        finder = find_spans
     values = distinct_strings(table.column(name))
     if not len(values):
         return []
-    spans = finder(values)
+    spans = distinct_spans(values, finder)
     findings = []
     for entity in sorted(set(spans.column("entity").to_pylist())):
         rows = pc.unique(spans.filter(pc.equal(spans.column("entity"), entity)).column("row"))
         count = _rows(table, name, values.take(rows))
         findings.append(Finding("personal_span", name, count, entity))
     return findings
+
+
+def distinct_spans(values: pa.Array, finder: SpanFinder | None) -> pa.Table:
+    """Spans (`row` = index into `values`, `start`, `end`, `entity`) of distinct texts."""
+    if finder is None:
+        from deidflow.detect.spans import find_spans  # heavy import (Presidio): only when needed
+
+        finder = find_spans
+    return finder(values)
 
 
 def _scannable(table: pa.Table) -> list[str]:
