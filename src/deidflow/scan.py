@@ -221,7 +221,9 @@ def _span_cells(column: pa.ChunkedArray, name: str, values: pa.Array, spans: pa.
         ["distinct", "start", "end", "entity"]
     )
     joined = rows.filter(index.is_valid()).join(
-        keyed.cast(keyed.schema.set(0, pa.field("distinct", index.type))), "distinct"
+        keyed.cast(keyed.schema.set(0, pa.field("distinct", index.type))),
+        "distinct",
+        join_type="inner",  # the default (left outer) added every span-free row, entity null
     )
     return _cells(
         joined.column("row").combine_chunks(),
