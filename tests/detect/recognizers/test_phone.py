@@ -29,12 +29,48 @@ PHONE_CASES = [
     ("[10/Nov/2026:13:55:36 +0800]", []),  # log timestamp and offset
     ("id 352099001761481", []),  # an IMEI is not a phone number
     ("12345678901234567890", []),  # long digit run
+    # glued to Chinese (issue 14 item 1) and blocks phonenumbers does not list (140/141...)
+    ("麻烦联系我18230625248，周秀兰", ["18230625248"]),  # between CJK and a full-width comma
+    ("手机号14112345678谢谢", ["14112345678"]),  # 141 block
+    ("联系14012345678", ["14012345678"]),  # 140 block
+    ("+86 140 1234 5678", ["+86 140 1234 5678"]),  # 140, international form
+    ("call 149-1234-5678", ["149-1234-5678"]),  # 149 block, dashed
+    ("id 14012345678901", []),  # longer digit run: no 140 number inside
+    # machine logs (issue 14 item 7): valid numbers that are not written as phone numbers
+    ("03-17 16:13:39.010  1702  2639 D PowerManagerService: x", []),  # logcat time, pid, tid
+    ("03-17 16:13:45.310  2227  2227 I PhoneStatusBar: x", []),  # ... even near `Phone`
+    ("20171223-22:15:29:606|Step_LSC|30002312|x", []),  # HealthApp date and hour
+    ("081109 203615 148 INFO dfs.DataNode", []),  # HDFS date, time, thread: not phone groups
+    ("for ns.x.com [173.234.31.186] failed", []),  # an address in brackets
+    ("_task_200811092030_0001_m_001648_0/part-01648. blk", []),  # file name parts
+    ("mCi=2147483647 mTac=2147483647", []),  # Integer.MAX_VALUE, not a Shanghai number
+    ("job=2147483647 state=done", []),  # nor a Dallas one
+    ("12:00:01 IP 10.0.0.1.51234 > 10.0.0.2.80: Flags", []),  # tcpdump address and port
+    ("/api/v1/users/13812345678/appliances", ["13812345678"]),  # a mobile in a URL path
+    ("tel:13812345678", ["13812345678"]),  # keyed
+    ("q=0301234567&x", ["0301234567"]),  # German landline with trunk prefix, bare
+    ("Bitte unter 0151 12345678 zurückrufen", ["0151 12345678"]),  # split after the area code
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), PHONE_CASES)
 def test_phone_table(analyzer, text, expected):
     check_table(analyzer, text, Entity.PHONE_NUMBER, expected)
+
+
+def test_every_generator_spelling_stays_a_phone():
+    # The balance of issue 14 item 7: each spelling the generator writes, alone, is found whole.
+    import random
+
+    from deidflow.generate.phones import all_spellings, make_phone
+
+    rng = random.Random(14)
+    recognizer = PhoneRecognizer()
+    for locale in ("zh_CN", "de_DE", "en_US"):
+        for _ in range(20):
+            for spelling in all_spellings(make_phone(rng, locale)):
+                found = recognizer.analyze(spelling, ["PHONE_NUMBER"])
+                assert [(r.start, r.end) for r in found] == [(0, len(spelling))], spelling
 
 
 def test_decode_plus_keeps_offsets():

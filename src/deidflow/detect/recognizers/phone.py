@@ -22,6 +22,7 @@ from deidflow.detect.recognizers._phone_gates import (
     region_prefilter,
     trunk_zero,
 )
+from deidflow.detect.recognizers._phone_plausible import is_plausible, unlisted_cn_mobiles
 from deidflow.entities import Entity
 
 DEFAULT_REGIONS = ("CN", "US", "GB", "DE")
@@ -156,6 +157,10 @@ def _international(candidate: str) -> bool:
 class PhoneRecognizer(LocalRecognizer):
     """Valid phone numbers of `regions`, any `+`-prefixed number, and `%2B86...` inside URLs.
 
+    A valid number must also be written as one (`is_plausible`: not glued into a time stamp, an
+    id or an address, grouped as phone numbers are); Chinese mobiles of blocks phonenumbers
+    does not list yet (`140`, `141`...) are found too.
+
     Percent escapes of phone punctuation are decoded first (`decode_escapes`); spans index the
     original text, escapes included.
 
@@ -212,11 +217,18 @@ class PhoneRecognizer(LocalRecognizer):
                     continue
             elif region not in open_regions:
                 continue
+            primary = region == self.regions[0]
             found = list(self._matcher(decoded, region))
             for match in found:
-                if self._written_in_full(match.raw_string, region):
+                if self._written_in_full(match.raw_string, region) and is_plausible(
+                    decoded, match.start, match.end, match.number, primary
+                ):
                     spans.setdefault((offsets[match.start], offsets[match.end]), region)
-            if region == self.regions[0] and _sole_international(decoded, found):
+            if region == "CN":
+                for start, end, number in unlisted_cn_mobiles(decoded):
+                    if is_plausible(decoded, start, end, number, primary, mobile=True):
+                        spans.setdefault((offsets[start], offsets[end]), region)
+            if primary and _sole_international(decoded, found):
                 break  # every other region's pass finds exactly this number
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
         return self.remove_duplicates(results)
