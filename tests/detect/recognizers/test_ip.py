@@ -53,6 +53,16 @@ IP_CASES = [
     ("upgrade v1.2.3.4.5 > v1.2.3.4.4", []),  # `v` versions compared, not tcpdump
     ("version 6.1.1.0.7: fixed", []),  # spelled-out version before a colon
     ("1.2.3.4.5:x", []),  # fifth number, colon glued to text: not tcpdump's destination
+    ("IP 10.0.0.1.51234", ["10.0.0.1"]),  # a client port alone (4-5 digits) after the address
+    # versions in machine logs (issue 14 item 7): a `~`, `Version:`, `build=` or a version
+    # word near a `.0` quad, and `0.x.x.x` (no host) are not addresses
+    ("Package_for_KB2533552~31bf3856ad364e35~amd64~~6.1.1.0, x", []),  # Windows CBS package
+    ("Version: 6.1.1.0", []),  # keyed version
+    ("build=6.1.1.0", []),  # keyed version
+    ("Windows 6.1.1.0 servicing stack", []),  # version word nearby, `.0` quad
+    ("wcp.dll version 0.0.0.6", []),  # `0.` quad
+    ("client 10.1.2.0 connected", ["10.1.2.0"]),  # a `.0` address without a version word
+    ("GET /x from 192.168.0.10 v2", ["192.168.0.10"]),  # access-log address kept
 ]
 
 

@@ -5,26 +5,60 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from deidflow.detect.recognizers._base import DeidflowPatternRecognizer
+from deidflow.detect.recognizers._base import DeidflowPatternRecognizer, has_context
 from deidflow.entities import Entity
 
 # `Chrome/120.0.0.0` is a syntactically valid IPv4: a `product/` token right before the dotted
-# quad marks a version (RFC 9110 product tokens), as do `v`, `version ` and a preceding dot.
+# quad marks a version (RFC 9110 product tokens), as do `v`, `~` (`pkg~6.1.1.0`), `version `,
+# `Version: `, `build=` and a preceding dot.
 _V4 = r"(?:\d{1,3}\.){3}\d{1,3}"
-_V4_LEFT = r"(?<![\w.])(?<!\w/)(?<!version\s)(?<!ver\s)"
+_VERSION_KEY = r"(?<![\w.])(?:version|ver|build|release|firmware|rev)\s?[:=.]?\s?"
+_V4_LEFT = r"(?<![\w.~])(?<!\w/)(?<!" + _VERSION_KEY + ")"
 _V4_RIGHT = r"(?!\w)(?!\.\d)"
 # Every textual IPv6 form: full, `::`-compressed, IPv4-mapped tail, `%zone` suffix (RFC 4007).
 _V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + _V4 + r"|[0-9A-Fa-f]{1,4})?(?:%[0-9A-Za-z_.-]+)?"
 _V6_LEFT = r"(?<![\w:.])"
 _V6_RIGHT = r"(?![\w:])(?!\.\d)"
 # tcpdump prints `address.port` (a fifth dotted number, or a service name without `-n`), then
-# ` >` (source) or `:` (destination). The span is the address; a bare `1.2.3.4.5` stays a
-# version-like run.
+# ` >` (source) or `:` (destination); alone, a fifth part of 4-5 digits is a client port
+# (`10.0.0.1.51234`). The span is the address; a bare `1.2.3.4.5` stays a version-like run.
 _PORT = r"\.(?:\d{1,5}|[a-z][a-z0-9-]{0,15})(?:\s+>|:(?:\s|$))"
-_V4_PORT = r"(?=" + _PORT + ")"
+_HIGH_PORT = r"\.\d{4,5}"
+_V4_PORT = r"(?=" + _PORT + "|" + _HIGH_PORT + r"(?![\w.]))"
 _DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_VERSION_WORDS = (
+    "version",
+    "ver ",
+    "build",
+    "release",
+    "firmware",
+    "sdk",
+    "patch",
+    "update",
+    "windows",
+    "android",
+    "ios ",
+    "stack",
+    ".dll",
+)
+
+
+def is_version_like(text: str, start: int, end: int) -> bool:
+    """Whether the dotted quad at `text[start:end]` is a version number rather than an address.
+
+    `0.x.x.x` is no host on any network (RFC 1122 "this network"); `6.1.1.0` ending in `.0`,
+    a network address, with a version word nearby (`Windows 6.1.1.0`, `wcp.dll 10.0.0.0`) is a
+    version. Real client addresses in access logs have neither.
+    """
+    value = text[start:end]
+    if not is_valid_ipv4(value):
+        return False
+    if value.startswith("0."):
+        return True
+    return value.endswith(".0") and has_context(text, start, end, _VERSION_WORDS, 24)
 
 
 def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -68,9 +102,20 @@ class IpRecognizer(DeidflowPatternRecognizer):
     # (`::`, or six groups and a colon before the last group or the IPv4 tail); tcpdump ports.
     PREFILTER = (
         r"(?:^|[^\w.])(?:\d{1,3}\.){3}\d{1,3}(?:$|[^\w.]|\.(?:$|\D))"
-        r"|(?:^|[^\w.])(?:\d{1,3}\.){3}\d{1,3}(?i:" + _PORT + ")"
+        r"|(?:^|[^\w.])(?:\d{1,3}\.){3}\d{1,3}(?i:" + _PORT + "|" + _HIGH_PORT + r"(?:$|[^\w.]))"
         r"|::|(?:[0-9A-Fa-f]{1,4}:){6}"
     )
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Find addresses, dropping dotted quads that read as versions (`is_version_like`)."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not is_version_like(text, r.start, r.end)]
 
     def validate_result(self, pattern_text: str) -> bool:
         """Parse the candidate with `ipaddress`; in text also demand a decimal digit.
