@@ -53,6 +53,7 @@ PHONE_WORDS = (
     "微信",
 )
 CONTEXT_WINDOW = 24
+_PREFIX_DIGITS = 5  # longest dialling prefix people split off: trunk + area or mobile code
 _INTERNATIONAL = re.compile("^[\\s(\\[\uff08\uff3b]*(?:[+\uff0b]|00)")
 _GROUP = re.compile(r"\d+")
 _MOBILE_TYPES = frozenset(
@@ -102,10 +103,14 @@ def _cuts(groups: list[str]) -> set[int]:
 def grouped_like_number(raw: str, number: PhoneNumber) -> bool:
     """Whether `raw` splits its digits only where the number's own formats split them.
 
-    The national and international formats, plus a single split after the area code (`0151
-    12345678`): a phone is written in these groups, a date and thread id (`081109 203615 148`)
-    or a list of counters is not.
+    The national and international formats, the split after the area code, and any single
+    split after a prefix of at most five digits (`0151 12345678`, `030 1234567`): a phone is
+    written in these groups, a date and thread id (`081109 203615 148`) or a list of counters
+    is not.
     """
+    groups = _GROUP.findall(raw)
+    if len(groups) == 2 and len(groups[0]) <= _PREFIX_DIGITS:
+        return True
     allowed: set[int] = set()
     for style in (PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL):
         allowed |= _cuts(_GROUP.findall(phonenumbers.format_number(number, style)))
@@ -113,7 +118,7 @@ def grouped_like_number(raw: str, number: PhoneNumber) -> bool:
     area = phonenumbers.length_of_national_destination_code(number)
     if area:
         allowed.add(len(significant) - area)
-    return _cuts(_GROUP.findall(raw)) <= allowed
+    return _cuts(groups) <= allowed
 
 
 def _bare_run_is_phone(raw: str, number: PhoneNumber, primary: bool, mobile: bool) -> bool:
