@@ -21,6 +21,9 @@ LOGS = Path(__file__).parents[1] / "data" / "machine_logs"
 REAL_IP_LINES = {
     "OpenSSH_sample.log": lambda line: True,
     "HDFS_sample.log": lambda line: True,
+    "Linux_sample.log": lambda line: True,
+    "Zookeeper_sample.log": lambda line: True,
+    "Apache_sample.log": lambda line: True,
     "synthetic_machine.log": lambda line: " IP " in line,
 }
 _QUAD = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}")

@@ -40,6 +40,8 @@ CELL_ID_CASES = [
     ("tel 532-123-45-67", []),  # 3-3-2-2 phone grouping
     ("+90 (532)-123-45-67", []),  # area code in parentheses
     ("cell 286-01-4301-20522", ["286-01-4301-20522"]),  # a real Turkish cell (MCC 286)
+    ("rhost=220-135-151-1.hinet-ip.hinet.net", []),  # a host name's first label
+    ("基站460-00-4301-20522.", ["460-00-4301-20522"]),  # glued to Chinese, sentence dot
 ]
 
 

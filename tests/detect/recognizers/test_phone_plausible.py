@@ -17,6 +17,7 @@ from deidflow.detect.recognizers._phone_plausible import (
         ("20171223-22:15", "20171223-22", True),  # before `:` and a digit
         ("part-01648. x", "01648", True),  # glued to a word by `-`
         ("task_2008110920 x", "2008110920", True),  # glued by `_`
+        ("rhost=061092085098.ctinets.com", "061092085098", True),  # a host name's label
         ("/users/13812345678/appliances", "13812345678", False),  # a URL path segment
         ("phone=13812345678&x", "13812345678", False),  # a query value
         ("Tel.13812345678.", "13812345678", False),  # sentence dot, word before

@@ -77,16 +77,19 @@ def _ascii_digit(char: str) -> bool:
 def is_embedded(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` is glued to a number by `.`/`:` or to a word by `-`/`_`.
 
-    `16:13:39.010`, `20171223-22:15`, `part-01648`, `task_2008110920`: time stamps, ids and
-    file names, not a number someone wrote down. A `/` (URL path) or `=` (query) is no glue.
+    `16:13:39.010`, `20171223-22:15`, `part-01648`, `task_2008110920`, `061092085098.ctinets`:
+    time stamps, ids, file and host names, not a number someone wrote down. A `/` (URL path)
+    or `=` (query) is no glue.
     """
     before = text[max(0, start - 2) : start].rjust(2)
     after = text[end : end + 2].ljust(2)
     glued_before = (before[1] in "-_" and _ascii_alnum(before[0])) or (
         before[1] in ".:" and _ascii_digit(before[0])
     )
-    glued_after = (after[0] in "-_" and _ascii_alnum(after[1])) or (
-        after[0] in ".:" and _ascii_digit(after[1])
+    glued_after = (
+        (after[0] in "-_" and _ascii_alnum(after[1]))
+        or (after[0] in ".:" and _ascii_digit(after[1]))
+        or (after[0] == "." and after[1].isascii() and after[1].isalpha())
     )
     return glued_before or glued_after
 

@@ -10,10 +10,11 @@ from deidflow.detect.recognizers._base import DeidflowPatternRecognizer
 from deidflow.entities import Entity
 
 # ITU-T E.212: MCC 3 digits (2xx-7xx), MNC 2-3 digits; LAC/TAC up to 5, CID up to 9 (LTE ECI).
-# Not after a country calling code (`+90 532-123-45-67` is a Turkish mobile number).
+# Not after a country calling code (`+90 532-123-45-67` is a Turkish mobile number), nor the
+# first label of a host name (`220-135-151-1.hinet-ip.hinet.net` spells an address).
 _DASHED = (
     r"(?<![\w-])(?<!\+\d{1,3}[\s.]?)(?<!\+\d{1,3}[\s.]?\()"
-    r"[2-7]\d{2}([-/_])\d{1,3}\1\d{1,5}\1\d{1,9}(?![\w-])"
+    r"[2-7]\d{2}([-/_])\d{1,3}\1\d{1,5}\1\d{1,9}(?![\w-])(?!\.[A-Za-z])"
 )
 _SEP = r"[\"']?\s*[=:]\s*[\"']?"
 _NEXT = r"[\"']?\s*[&,;\s]\s*[\"']?"
