@@ -125,13 +125,9 @@ def grouped_like_number(raw: str, number: PhoneNumber) -> bool:
 
 
 def _bare_run_is_phone(raw: str, number: PhoneNumber, primary: bool, mobile: bool) -> bool:
-    """One digit run: a mobile of the primary region, or dialled with the trunk prefix."""
-    trunk = phonenumbers.PhoneMetadata.metadata_for_region(
-        phonenumbers.region_code_for_number(number) or "ZZ"
-    )
-    prefix = trunk.national_prefix if trunk is not None else None
-    if prefix == "0" and _GROUP.findall(raw)[0].startswith("0"):
-        return True
+    """One digit run: dialled with the trunk prefix `0`, or a mobile of the primary region."""
+    if raw.lstrip("([\uff08\uff3b ").startswith("0"):
+        return True  # phonenumbers read a `0` national prefix (the matcher's VALID leniency)
     return primary and (mobile or phonenumbers.number_type(number) in _MOBILE_TYPES)
 
 
@@ -160,42 +156,47 @@ def is_plausible(
     return _bare_run_is_phone(raw, number, primary, mobile)
 
 
+_CN = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+# phonenumbers' own description of valid Chinese mobile numbers (national significant number).
+_CN_MOBILE = re.compile(
+    (_CN.mobile.national_number_pattern if _CN and _CN.mobile else None) or "(?!)"
+)
+_CN_MOBILE_LENGTHS = tuple(_CN.mobile.possible_length) if _CN and _CN.mobile else (11,)
+
+
 def _known_mobile_blocks() -> frozenset[str]:
     """Return the two-digit blocks (`13`...`19`) holding valid Chinese mobiles in phonenumbers."""
     blocks = set()
     for block in range(10, 20):
-        for third in range(10):
-            number = phonenumbers.parse(f"{block}{third}12345678", "CN")
-            if phonenumbers.number_type(number) == PhoneNumberType.MOBILE:
-                blocks.add(str(block))
-                break
+        if any(_CN_MOBILE.fullmatch(f"{block}{third}12345678") for third in range(10)):
+            blocks.add(str(block))
     return frozenset(blocks)
 
 
 CN_MOBILE_BLOCKS = _known_mobile_blocks()
-_CN_MOBILE_LENGTH = 11
 # An 11-digit number in one of those blocks, bare or grouped 3-4-4, with an optional +86 / 0086.
 CN_MOBILE_SHAPE = re.compile(
     r"(?<![0-9A-Za-z+])(?:(?:\+|00)86[ -]?)?1[0-9]{2}(?:[ -]?[0-9]{4}){2}(?![0-9A-Za-z])"
 )
+_COUNTRY = re.compile(r"^(?:\+|00)86")
 
 
 def unlisted_cn_mobiles(text: str) -> list[tuple[int, int, PhoneNumber]]:
     """Chinese mobile numbers in a known block that phonenumbers does not list as valid.
 
     phonenumbers (9.0) rejects `140`/`141`/`144`/`146`/`148`/`149` numbers, which Chinese
-    carriers issue for data and IoT lines; their shape is a possible mobile number of the same
-    blocks (`1[3-9]x`, 11 digits). Valid ones are left to the matcher.
+    carriers issue for data and IoT lines; their shape is a mobile number of the same blocks
+    (`1[3-9]x`, 11 digits). Numbers its mobile pattern accepts are left to the matcher. Plain
+    string checks: this runs on every text the Chinese gate passes.
     """
     found = []
     for match in CN_MOBILE_SHAPE.finditer(text):
-        number = phonenumbers.parse(match.group(0), "CN")
-        national = phonenumbers.national_significant_number(number)
+        national = "".join(ch for ch in _COUNTRY.sub("", match.group(0)) if ch.isdigit())
         if (
-            number.country_code == 86
-            and len(national) == _CN_MOBILE_LENGTH
+            len(national) in _CN_MOBILE_LENGTHS
             and national[:2] in CN_MOBILE_BLOCKS
-            and not phonenumbers.is_valid_number(number)
+            and not _CN_MOBILE.fullmatch(national)
         ):
+            number = PhoneNumber(country_code=86, national_number=int(national))
             found.append((match.start(), match.end(), number))
     return found
