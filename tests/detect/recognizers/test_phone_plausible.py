@@ -1,4 +1,5 @@
 import phonenumbers
+import pyarrow as pa
 import pytest
 
 from deidflow.detect.recognizers._phone_plausible import (
@@ -71,3 +72,16 @@ def test_bare_run_needs_a_mobile_or_trunk_prefix():
     assert is_plausible("call 2147483647", 5, 15, number, primary=True)  # a phone word
     zero = phonenumbers.parse("02147483647", "CN")
     assert is_plausible("02147483647", 0, 11, zero, primary=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["user_13812345678 logged in", "upload 13812345678_photo.jpg", "id=u-13912345678-x"],
+)
+def test_a_whole_mobile_inside_an_identifier_is_still_a_phone(text: str) -> None:
+    from deidflow.detect.spans import find_spans
+    from deidflow.entities import Entity
+
+    spans = find_spans(pa.array([text]), [Entity.PHONE_NUMBER]).to_pylist()
+    found = [text[s["start"] : s["end"]] for s in spans]
+    assert any(f.endswith(("13812345678", "13912345678")) for f in found), found

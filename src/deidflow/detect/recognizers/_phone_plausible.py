@@ -103,6 +103,15 @@ def _cuts(groups: list[str]) -> set[int]:
     return cuts
 
 
+def glued_to_number(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` continues a number through `.` or `:` (`16:13:39.010`)."""
+    before = text[max(0, start - 2) : start].rjust(2)
+    after = text[end : end + 2].ljust(2)
+    return (before[1] in ".:" and _ascii_digit(before[0])) or (
+        after[0] in ".:" and _ascii_digit(after[1])
+    )
+
+
 def grouped_like_number(raw: str, number: PhoneNumber) -> bool:
     """Whether `raw` splits its digits only where the number's own formats split them.
 
@@ -147,8 +156,14 @@ def is_plausible(
     raw = text[start:end]
     if _INTERNATIONAL.match(raw):
         return True
-    if raw.count(".") >= 3 or is_embedded(text, start, end):
+    if raw.count(".") >= 3 or glued_to_number(text, start, end):
         return False
+    if is_embedded(text, start, end):
+        # `user_13812345678`, `13812345678_photo.jpg`: a whole mobile number of the primary
+        # region inside an identifier is still that person's number (fail closed); counters
+        # and ids (`part-01648`, `task_2008110920`) are not mobiles.
+        bare = len(_GROUP.findall(raw)) == 1
+        return bare and primary and (mobile or phonenumbers.number_type(number) in _MOBILE_TYPES)
     if has_context(text, start, end, PHONE_WORDS, CONTEXT_WINDOW):
         return True
     if len(_GROUP.findall(raw)) > 1:
