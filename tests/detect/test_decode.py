@@ -171,3 +171,37 @@ def test_offsets_map_inside_the_text_and_cover_each_run(
         lo, hi = found.original_range(touching[0], touching[-1] + 1)
         assert lo <= start and hi >= end
         position = end
+
+
+def _fullwidth(value: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in value)
+
+
+ENCODERS = [
+    lambda v: urllib.parse.quote(v, safe=""),
+    lambda v: urllib.parse.quote(urllib.parse.quote(v, safe=""), safe=""),
+    _fullwidth,
+    lambda v: v.replace("@", "\\u0040").replace("1", "\\u0031"),
+    lambda v: v.replace("@", "%40").replace(":", "%3A").replace(",", "%2C"),
+]
+VALUES = st.one_of(
+    st.from_regex(r"[a-z]{2,8}\.[a-z]{2,6}@example\.com", fullmatch=True).map(
+        lambda v: (v, Entity.EMAIL_ADDRESS)
+    ),
+    st.from_regex(r"13[0-9]{9}", fullmatch=True).map(lambda v: (v, Entity.PHONE_NUMBER)),
+)
+_FILLER = st.text(alphabet="abcxyz ,;/=&", max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_FILLER, VALUES, st.sampled_from(range(len(ENCODERS))), _FILLER)
+def test_find_spans_covers_every_encoded_run(
+    before: str, planted: tuple[str, Entity], encoder: int, after: str
+) -> None:
+    value, entity = planted
+    run = ENCODERS[encoder](value)
+    text = f"{before} {run} {after}"
+    start = len(before) + 1
+    spans = _spans(text)
+    assert all(0 <= s < e <= len(text) for s, e, _ in spans)
+    assert any(s <= start and e >= start + len(run) and k == entity.value for s, e, k in spans)

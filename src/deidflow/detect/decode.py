@@ -178,11 +178,21 @@ def _nfkc(text: str) -> Layer | None:
     if unicodedata.is_normalized("NFKC", text):
         return None
     full = unicodedata.normalize("NFKC", text)
+    if len(full) == len(text):  # the common case (full-width punctuation): one to one?
+        before, after = _code_points(text), _code_points(full)
+        changed = np.flatnonzero(before != after).tolist()
+        if all(unicodedata.normalize("NFKC", text[i]) == full[i] for i in changed):
+            same = np.arange(len(text), dtype=np.int64)
+            return full, same, same + 1
     units = _nfkc_units(text, full)
     lengths = np.asarray([len(unicodedata.normalize("NFKC", u)) for u, _ in units])
     starts = np.asarray([s for _, s in units], dtype=np.int64)
     ends = np.append(starts[1:], len(text))
     return full, np.repeat(starts, lengths), np.repeat(ends, lengths)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def _nfkc_units(text: str, full: str) -> list[tuple[str, int]]:
@@ -211,6 +221,8 @@ def _form_plus(text: str) -> Layer | None:
     A form encoder writes a literal `+` as `%2B`, so a raw `+` is a space; a hand-written
     `tel=+8613812345678` keeps its plus, and so does `%2B86...` once decoded (after a space).
     """
+    if "+" not in text or "=" not in text:
+        return None
     pieces: Pieces = []
     for value in _FORM_VALUE.finditer(text):
         for plus in _FORM_PLUS.finditer(text, value.start(1), value.end(1)):
@@ -223,6 +235,8 @@ def _form_plus(text: str) -> Layer | None:
 
 
 def _percent(text: str) -> Layer | None:
+    if "%" not in text:
+        return None
     pieces: Pieces = []
     for run in _PERCENT_RUN.finditer(text):
         data = bytes.fromhex(run.group(0).replace("%", ""))
