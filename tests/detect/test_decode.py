@@ -128,9 +128,12 @@ def test_validators_see_decoded_values() -> None:
     assert match_mask(macs, Entity.MAC_ADDRESS).to_pylist() == [True]
 
 
-def test_decode_values_keeps_nulls_and_plain_values() -> None:
-    values = pa.array(["a%40b", None, "plain", "a%40b"])
-    assert decode_values(values).to_pylist() == ["a@b", None, "plain", "a@b"]
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_decode_values_keeps_nulls_plain_values_and_type(kind: pa.DataType) -> None:
+    values = pa.array(["a%40b", None, "plain", "a%40b"], kind)
+    decoded = decode_values(values)
+    assert decoded.to_pylist() == ["a@b", None, "plain", "a@b"]
+    assert decoded.type == kind
 
 
 def test_mapped_spans_that_share_an_original_character_merge() -> None:

@@ -112,7 +112,7 @@ def decode_distinct(strings: pa.Array) -> tuple[pa.Array, dict[int, Decoded]]:
         return strings, {}
     mask = np.zeros(len(strings), dtype=bool)
     mask[list(maps)] = True
-    values = pa.array([maps[row].text for row in sorted(maps)], pa.string())
+    values = pa.array([maps[row].text for row in sorted(maps)], strings.type)
     return pc.replace_with_mask(strings, pa.array(mask), values), maps
 
 
