@@ -11,9 +11,8 @@ matching an entity's RE2 prefilter are scanned, each only with the recognizers w
 it matched, and with the offline no-op NLP engine the recognizers are called directly (the
 analyzer's per-call NLP pass and context enhancer do nothing without tokens).
 
-Encoded layers (issue 14): distinct texts matching `decode.DECODE_PREFILTER` (percent escapes,
-JSON string escapes, `+` in form values, full-width / compatibility characters) are scanned
-decoded (`decode.decode`), and their spans mapped back to cover each whole encoded run.
+Encoded layers (issue 14): distinct texts matching `decode.DECODE_PREFILTER` are scanned decoded
+(`decode.decode`), their spans mapped back over each whole encoded run (`a%2540b.com`).
 
 Bounded text (issue 12): no recognizer sees more than `MAX_SCAN_CHARS` characters at once.
 Ingest already quarantines records over `limits.max_record_bytes`; a longer text that reaches
