@@ -11,6 +11,9 @@ matching an entity's RE2 prefilter are scanned, each only with the recognizers w
 it matched, and with the offline no-op NLP engine the recognizers are called directly (the
 analyzer's per-call NLP pass and context enhancer do nothing without tokens).
 
+Encoded layers (issue 14): distinct texts matching `decode.DECODE_PREFILTER` are scanned decoded
+(`decode.decode`), their spans mapped back over each whole encoded run (`a%2540b.com`).
+
 Bounded text (issue 12): no recognizer sees more than `MAX_SCAN_CHARS` characters at once.
 Ingest already quarantines records over `limits.max_record_bytes`; a longer text that reaches
 detection by another path is scanned in overlapping windows (Presidio's e-mail pattern ran out
@@ -29,6 +32,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from deidflow.detect.analyzer import LANGUAGE, build_analyzer
+from deidflow.detect.decode import Span, decode_distinct, map_spans
 from deidflow.detect.memo import SpanMemo
 from deidflow.detect.recognizers import RECOGNIZERS, RegionGated, prefilter_for
 from deidflow.entities import Entity
@@ -45,7 +49,7 @@ SPAN_SCHEMA = pa.schema(
 DEFAULT_SCORE_THRESHOLD = 0.5
 MAX_SCAN_CHARS = 1 << 20
 WINDOW_OVERLAP = 4096  # longer than any entity, so each lies whole inside some window
-Span = tuple[int, int, int, str, float]
+
 Label = TypeVar("Label", str, tuple[str, str])
 # Per `RegionGated` recognizer (by id), the regions whose gate passes on one text.
 Gates = dict[str, frozenset[str]]
@@ -79,7 +83,7 @@ def find_spans(
     analyzer = analyzer if analyzer is not None else build_analyzer(entities)
     wanted = _supported_entities(analyzer, entities)
     encoded = pc.dictionary_encode(strings)
-    distinct = encoded.dictionary
+    distinct, decoded = decode_distinct(encoded.dictionary)  # spans index the decoded texts
     codes, row_entities = candidate_rows(distinct, wanted)
     scan = make_scanner(analyzer, score_threshold)
     candidates = distinct.take(codes)
@@ -99,6 +103,7 @@ def find_spans(
             if memo is not None:
                 memo.put(text, found)
         spans.extend([(code, *span) for span in found])
+    spans = map_spans(spans, decoded)  # back to offsets covering each whole encoded run
     return _expand(spans_to_table(spans), encoded.indices, len(distinct))
 
 

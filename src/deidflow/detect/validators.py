@@ -2,6 +2,8 @@
 
 An RE2 full match runs over the whole column; a checksum or parser (Luhn, `ipaddress`,
 phonenumbers, GB 11643) runs once per distinct candidate value, and `is_in` maps it back.
+`match_mask` sees values decoded (issue 14: `a%40b.com`, full-width digits, `\u0040`): only
+distinct values matching `decode.DECODE_PREFILTER` are decoded.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.detect.decode import decode_values
 from deidflow.detect.recognizers.cell_id import is_valid_cell_id
 from deidflow.detect.recognizers.cn_ric import is_valid_cn_ric
 from deidflow.detect.recognizers.email import is_valid_email
@@ -23,6 +26,7 @@ from deidflow.entities import Entity
 from deidflow.errors import ConfigError
 
 Check = Callable[[str], bool]
+_LAST_DECODED: list[tuple[pa.Array | pa.ChunkedArray, pa.Array]] = []  # [(input, decoded)]
 _HEX2, _HEX4 = "[0-9A-Fa-f]{2}", "[0-9A-Fa-f]{4}"
 IPV4_RE = r"^(?:\d{1,3}\.){3}\d{1,3}$"
 IPV6_RE = r"^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(?:\d{1,3}(?:\.\d{1,3}){3})?(?:%[0-9A-Za-z_.-]+)?$"
@@ -119,7 +123,21 @@ def match_mask(values: pa.Array | pa.ChunkedArray, entity: Entity) -> pa.Boolean
     """
     if entity not in VALIDATORS:
         raise ConfigError("entity", f"no validator for `{entity}`", [e.value for e in VALIDATORS])
-    return VALIDATORS[entity](_as_strings(values))
+    return VALIDATORS[entity](_decoded(values))
+
+
+def _decoded(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """`values` as trimmed strings, encoded layers decoded (`decode.decode_values`).
+
+    The last input and its result are remembered: callers ask every entity of one array in turn
+    (classification, the leak gate), and each distinct encoded value is decoded once.
+    """
+    last = _LAST_DECODED[-1] if _LAST_DECODED else None  # one read: safe across threads
+    if last is not None and last[0] is values:
+        return last[1]
+    decoded = _as_strings(decode_values(_as_strings(values)))
+    _LAST_DECODED[:] = [(values, decoded)]
+    return decoded
 
 
 def match_fraction(values: pa.Array | pa.ChunkedArray, entity: Entity) -> float:

@@ -15,6 +15,7 @@ import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.detect.decode import decode_values
 from deidflow.entities import Entity
 from deidflow.transform._arrow import on_distinct, per_distinct, to_strings
 
@@ -27,7 +28,7 @@ DEFAULT_PHONE_REGION = "CN"
 
 def normalize_mac(values: pa.Array) -> pa.Array:
     """MAC addresses in colon, dash, Cisco-dot or bare notation → ``aa:bb:cc:dd:ee:ff``."""
-    stripped = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+    stripped = pc.utf8_lower(pc.utf8_trim_whitespace(decode_values(values)))
     bare = pc.replace_substring_regex(stripped, _MAC_SEPARATORS, "")
     colon = pc.replace_substring_regex(bare, _MAC_SIX_OCTETS, r"\1:\2:\3:\4:\5:\6")
     return pc.if_else(pc.match_substring_regex(bare, "^[0-9a-f]{12}$"), colon, stripped)
@@ -35,14 +36,14 @@ def normalize_mac(values: pa.Array) -> pa.Array:
 
 def normalize_imei(values: pa.Array) -> pa.Array:
     """IMEI / IMEISV with spaces, dashes, slashes or dots → bare digits (15 or 16)."""
-    stripped = pc.utf8_trim_whitespace(values)
+    stripped = pc.utf8_trim_whitespace(decode_values(values))
     digits = pc.replace_substring_regex(stripped, r"[\s./-]", "")
     return pc.if_else(pc.match_substring_regex(digits, r"^[0-9]{14,16}$"), digits, stripped)
 
 
 def normalize_email(values: pa.Array) -> pa.Array:
-    """E-mail → stripped, ``mailto:`` removed, ``%40`` decoded to ``@``, lower case."""
-    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+    """E-mail → decoded (``%2540``, ``＠``), stripped, ``mailto:`` removed, lower case."""
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(decode_values(values)))
     decoded = pc.replace_substring(lowered, "%40", "@")
     return pc.replace_substring_regex(decoded, "^mailto:", "")
 
@@ -107,7 +108,11 @@ def normalize_phone(values: pa.Array, region: str = DEFAULT_PHONE_REGION) -> pa.
 
 
 def normalize(values: pa.Array | pa.ChunkedArray, entity: str | None) -> pa.Array:
-    """Return the canonical spelling of every value for ``entity`` (strings; nulls kept)."""
+    """Return the canonical spelling of every value for ``entity`` (strings; nulls kept).
+
+    Encoded layers are decoded first (``detect.decode``: percent escapes, full-width characters,
+    JSON escapes), so ``a%2540b.com`` and ``ａ＠ｂ.com`` get the tokens of their decoded values.
+    """
     strings = to_strings(values)
     if entity == Entity.MAC_ADDRESS:
         return normalize_mac(strings)
@@ -115,6 +120,7 @@ def normalize(values: pa.Array | pa.ChunkedArray, entity: str | None) -> pa.Arra
         return normalize_imei(strings)
     if entity == Entity.EMAIL_ADDRESS:
         return normalize_email(strings)
+    strings = decode_values(strings)
     if entity == Entity.IP_ADDRESS:
         return normalize_ip(strings)
     if entity == Entity.PHONE_NUMBER:
