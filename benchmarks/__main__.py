@@ -1,7 +1,8 @@
 """`python -m benchmarks` (`make bench`): run a chosen set of benchmarks and print their tables.
 
-Default: `compare` (deidflow vs Presidio-structured vs copy) and `pipeline` (run_day on all
-three sources) at `--rows 200000`, about 10-15 minutes on a 2-core machine. `--only NAME...`
+Default: `compare` (deidflow vs Presidio-structured vs copy), `pipeline` (run_day on all
+three sources) and `guard` (internal-tier rows/s against `benchmarks/baseline.json`, issue 14;
+exit status 1 on FAIL) at `--rows 200000`, about 15-20 minutes on a 2-core machine. `--only NAME...`
 picks benchmarks; `scale` and the per-stage benchmarks (ingest, detect, spans, transform, kanon)
 run only when named. Generated inputs are kept under `benchmarks/_work/` and reused.
 """
@@ -16,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_compare, bench_pipeline, bench_scale
+from benchmarks import bench_compare, bench_guard, bench_pipeline, bench_scale
 from benchmarks._util import markdown_table, write_json
 
-DEFAULT = ["compare", "pipeline"]
+DEFAULT = ["compare", "pipeline", "guard"]
 STAGE_MODULES = ["ingest", "detect", "spans", "transform", "kanon"]
 
 
@@ -47,6 +48,7 @@ def _stage(name: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "compare": lambda a: bench_compare.run(a.rows, a.presidio_rows, list(bench_compare.KINDS)),
     "pipeline": lambda a: bench_pipeline.run(a.rows, max(a.rows // 10, 20)),
+    "guard": lambda a: bench_guard.run(a.rows, max(a.rows // 10, 20)),
     "scale": _scale,
     **{name: _stage(name) for name in STAGE_MODULES},
 }
@@ -67,6 +69,8 @@ def main() -> None:
         results[name] = RUNNERS[name](args)
         print(f"({name}: {time.perf_counter() - started:.0f} s)\n", flush=True)
     write_json(args.json, results)
+    if results.get("guard", {}).get("verdict") == "FAIL":
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

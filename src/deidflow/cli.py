@@ -47,11 +47,20 @@ def generate(
         int | None, typer.Option(min=1, help="Form submissions/day (default rows // 10).")
     ] = None,
     bad_share: Annotated[float, typer.Option(help="Share of bad records per file.")] = 0.01,
+    variant: Annotated[
+        bool, typer.Option("--variant", help="Write the variant shapes (issue 14), no bad records.")
+    ] = False,
 ) -> None:
     """Write synthetic raw data (web logs, app events, forms) with ground truth."""
     from deidflow.generate import generate as run_generate
+    from deidflow.generate.variant import generate_variant
 
-    summary = run_generate(out, start, days, rows, seed, form_rows=form_rows, bad_share=bad_share)
+    if variant:
+        summary = generate_variant(out, start, days, rows, seed, form_rows=form_rows)
+    else:
+        summary = run_generate(
+            out, start, days, rows, seed, form_rows=form_rows, bad_share=bad_share
+        )
     for source, count in sorted(summary.records.items()):
         typer.echo(f"{source:<11} {count:>10,} records")
     typer.echo(f"{len(summary.files)} files, {summary.pii:,} planted values, {summary.bad:,} bad")
