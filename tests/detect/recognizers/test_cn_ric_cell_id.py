@@ -1,3 +1,4 @@
+import pyarrow as pa
 import pytest
 
 from deidflow.detect.analyzer import LANGUAGE
@@ -71,3 +72,15 @@ def test_turkish_mobile_is_a_phone_not_a_cell(analyzer, text):
     assert {(r.entity_type, r.start, r.end) for r in found} == {
         (Entity.PHONE_NUMBER.value, 4, 4 + len(text))
     }
+
+
+def test_a_prefix_known_only_at_province_level_is_an_id_and_does_not_crash() -> None:
+    """Stdnum raises KeyError('county') on `522023...`; checksum and date are valid."""
+    from deidflow.detect.recognizers.cn_ric import is_valid_cn_ric
+    from deidflow.detect.spans import find_spans
+
+    value = "522023191406228850"
+    assert is_valid_cn_ric(value)
+    assert not is_valid_cn_ric(value[:-1] + "1")  # wrong check digit
+    spans = find_spans(pa.array([f"blk id {value} done"])).to_pylist()
+    assert [(s["start"], s["end"], s["entity"]) for s in spans] == [(7, 25, "CN_RIC")]

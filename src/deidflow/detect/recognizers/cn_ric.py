@@ -16,8 +16,23 @@ _RIC = (
 
 
 def is_valid_cn_ric(value: str) -> bool:
-    """Return whether `value` is an 18-character resident ID with valid date and checksum."""
-    return len(value) == 18 and ric.is_valid(value.upper())
+    """Return whether `value` is an 18-character resident ID with valid date and checksum.
+
+    python-stdnum also looks the birth place up in its region table and raises `KeyError` for
+    a prefix it knows only at province level (`522023...`): such a number, with a valid
+    checksum and birth date, is treated as an ID (fail closed) instead of failing the day.
+    """
+    if len(value) != 18:
+        return False
+    number = value.upper()
+    try:
+        return bool(ric.is_valid(number))
+    except KeyError:
+        try:
+            ric.get_birth_date(number)
+        except ValueError:
+            return False
+        return number[:-1].isdigit() and number[-1] == ric.calc_check_digit(number)
 
 
 class CnRicRecognizer(DeidflowPatternRecognizer):
