@@ -28,7 +28,7 @@ DATE_SHAPES = (
     rf"^{_D}[/.\-]{_M}[/.\-]{_Y}$",
 )
 COMPANY_RE = (
-    r"(?i)(?:有限公司|有限责任公司|股份公司|集团|公司|工作室|研究所|株式会社|有限会社|合同会社"
+    r"(?i)^(?:株式会社|有限会社|合同会社)|(?:有限公司|有限责任公司|股份公司|集团|公司|工作室|研究所|株式会社|有限会社|合同会社"
     r"|\b(?:gmbh|ag|kg|inc|ltd|llc|plc|corp|co|s\.?a|s\.?l|sarl|sas|s\.?r\.?l|limited"
     r"|corporation|company|group|holdings?|technologies|technology)\b\.?)\s*$"
 )

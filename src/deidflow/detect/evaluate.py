@@ -15,9 +15,9 @@ Columns are classified per file by `detect.columns.FileClassifier`, the path the
 internal tier takes (one path: what is scored is what the pipeline decides; policy column rules
 are not applied here). Truth `field` is the header as written: form columns are mapped back
 through the field metadata `deidflow.original_name`, log and event columns by identity. Spans
-come from `find_spans` plus, where a record names its own person / e-mail / phone / company in `direct` columns, row-context
-matching (`find_row_context_spans`). IP spans found in `user_agent` columns are also counted on
-their own: the issue demands none.
+come from `find_spans` plus, where a record names its own person / e-mail / phone / company in
+`direct` columns, row-context matching (`find_row_context_spans`). IP spans found in
+`user_agent` columns are also counted on their own: the issue demands none.
 """
 
 from __future__ import annotations

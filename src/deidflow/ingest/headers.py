@@ -202,6 +202,7 @@ SYNONYMS: dict[str, list[str]] = {
 KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"birth|出生|生日|生年月日|誕生日|nacimiento|naissance|geburt", "birth_date"),
     (r"consent|同意|einwilligung|consentimiento|consentement", "analytics_consent"),
+    (r"(?:opt ?in|agree|accept).*(?:analytic|analys|análisis)", "analytics_consent"),
     (r"submitted|submission|提交时间|送信日時|eingereicht|envío|soumission", "submitted_at"),
 )
 # Bracketed remarks and qualifiers that do not change what a column holds:

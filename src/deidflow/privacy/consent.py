@@ -20,7 +20,10 @@ BIRTH_COLUMN = "birth_date"
 SUBMITTED_COLUMN = "submitted_at"
 CONSENT_COLUMN = "analytics_consent"
 # Spellings of "yes" seen in exports (CSV, XLSX, JSON, Chinese forms); anything else is no.
-CONSENT_YES = ("true", "1", "yes", "y", "是", "同意", "ja", "t")
+CONSENT_YES = (
+    *("true", "1", "yes", "y", "是", "同意", "ja", "t"),
+    *("sí", "si", "oui", "はい", "同意する", "已同意", "x", "✓", "✔"),
+)
 REASON_MINOR = "minor"
 REASON_NO_CONSENT = "no_analytics_consent"
 

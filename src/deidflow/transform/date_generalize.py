@@ -3,7 +3,8 @@
 The hierarchy of issue 7: birth date → year → 5-year band → 10-year band. Input: dates,
 timestamps, or ISO strings (`YYYY-MM-DD…`, `YYYY/MM/DD`, or an already generalised `YYYY` or
 `YYYY-YYYY`, so applying a coarser level to a finer output works), and the other birth-date
-spellings `detect.content.date_parts` reads (`19900102`, `1990年1月2日`, `02/01/1990`). Output: strings.
+spellings `detect.content.date_parts` reads (`19900102`, `1990年1月2日`, `02/01/1990`).
+Output: strings.
 """
 
 from __future__ import annotations
