@@ -252,7 +252,7 @@ def test_arrow_column_kinds_under_an_unknown_header_are_scrubbed(
             ),
         }
     )
-    transform = _FileTransformer(job)
+    transform = _FileTransformer(job, {})
     out, _ = transform(transform.classify(batch))
     dumped = _all_text(pa.Table.from_batches([out]))
     for value in PLANTS:

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from deidflow.detect.classify import Classification
 from deidflow.detect.columns import FileClassifier, birth_column, flatten_nested
+from deidflow.detect.memo import SpanMemo
 from deidflow.detect.recognizers.person import find_row_context_spans
 from deidflow.errors import InputFileError
 from deidflow.ingest import QuarantineWriter, read_file
@@ -49,10 +50,11 @@ class _FileTransformer:
     the day's manifest gets the more protective decision where two files disagree.
     """
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, memos: dict[str, SpanMemo]) -> None:
         self.job = job
         self.classifier = FileClassifier()
         self.engine: Engine | None = None
+        self.memos = memos  # texts scanned in the day's earlier files are not scanned again
 
     def classify(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """Flatten nested columns and decide the columns not decided yet (before exclusion)."""
@@ -68,6 +70,7 @@ class _FileTransformer:
                 find_spans=self.job.span_finder(),
                 find_context_spans=find_row_context_spans,
                 timezone=self.job.settings.timezone,
+                memos=self.memos,
             )
         return batch
 
@@ -95,13 +98,18 @@ def _exclude(
 
 
 def _read_one(
-    job: Job, path: str, spool: Spool, result: InternalResult, day: SourceDay
+    job: Job,
+    path: str,
+    spool: Spool,
+    result: InternalResult,
+    day: SourceDay,
+    memos: dict[str, SpanMemo],
 ) -> Classification:
     """Spool one file's transformed batches; a file that fails leaves nothing behind.
 
     Returns the file's classification (empty for a file that failed).
     """
-    transform = _FileTransformer(job)
+    transform = _FileTransformer(job, memos)
     stats_before = (result.excluded.copy(), result.detections.copy())
     spool.begin_group()
     label = job.label_for(path)
@@ -147,9 +155,10 @@ def run_internal(job: Job, inputs: list[str], day: SourceDay) -> InternalResult:
     """
     result = InternalResult()
     spool = Spool(day.spool_prefix)
+    memos: dict[str, SpanMemo] = {}
     try:
         for path in inputs:
-            found = _read_one(job, path, spool, result, day)
+            found = _read_one(job, path, spool, result, day, memos)
             result.classification = result.classification.combined(found)
         result.unnamed = _unnamed_columns(job, result.classification)
         schema = spool.schema()
