@@ -18,7 +18,7 @@ from deidflow.detect.content import (
 from deidflow.detect.names import NameHint, hint_for
 from deidflow.entities import Entity, Role
 
-SAMPLE_SIZE = 1000
+SAMPLE_SIZE = 500  # each input file is classified (issue 14): a smaller sample keeps it cheap
 PROVENANCE = frozenset({"_file", "_record", "_sheet"})
 # Structured entities a validator can confirm value by value, strongest evidence first.
 _VALIDATED = (
@@ -124,7 +124,7 @@ def _looks_like_text(values: pa.Array) -> bool:
 
 def _by_content(column: str, values: pa.Array, hint: NameHint | None) -> ColumnClass | None:
     """Person names, birth dates and company names decided by their values (names second)."""
-    share = person_share(values)
+    share = person_share(values, at_least=STRONG)
     if share >= STRONG:
         return ColumnClass(column, Role.DIRECT, Entity.PERSON, share, f"{share:.0%} person names")
     share = date_only_share(values)
