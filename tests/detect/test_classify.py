@@ -47,7 +47,7 @@ TABLE = [
     ("col_4", IPS, Role.DIRECT, Entity.IP_ADDRESS),
     ("col_5", EMAILS, Role.DIRECT, Entity.EMAIL_ADDRESS),
     ("contact", EMAILS, Role.DIRECT, Entity.EMAIL_ADDRESS),  # values beat a vague name
-    ("order_no", NOT_LUHN, Role.NONE, None),  # 15 digits failing Luhn are not IMEIs
+    ("order_no", NOT_LUHN, Role.FREE_TEXT, None),  # not IMEIs (Luhn), still text: scanned
     ("forwarded_for", XFF, Role.FREE_TEXT, Entity.IP_ADDRESS),  # proxy chains: spans, not cells
     ("col_8", XFF, Role.FREE_TEXT, Entity.IP_ADDRESS),  # the same chains without a name
     ("note", TEXT, Role.FREE_TEXT, None),  # name and values
@@ -64,8 +64,8 @@ TABLE = [
     ("network.cell.lac", pa.array([4301, 12] * 10), Role.DIRECT, Entity.CELL_ID),
     ("status", pa.array([200, 404, 304] * 10, pa.int32()), Role.NONE, None),
     ("bytes", pa.array([2326, 512] * 10, pa.int64()), Role.NONE, None),
-    ("method", ["GET", "POST"] * 10, Role.NONE, None),
-    ("used_before", ["yes", "no"] * 10, Role.NONE, None),
+    ("method", ["GET", "POST"] * 10, Role.FREE_TEXT, None),  # any text is scanned (issue 14)
+    ("used_before", ["yes", "no"] * 10, Role.FREE_TEXT, None),
     ("device.settings.dark_mode", pa.array([True, False] * 10), Role.NONE, None),
     ("ts", pa.array([datetime(2026, 11, 1, 10)] * 10, pa.timestamp("us", "UTC")), Role.QUASI, None),
     ("_record", pa.array([1, 2, 3], pa.int64()), Role.NONE, None),  # provenance

@@ -400,3 +400,15 @@ def test_companion_specs_are_checked(spec: dict[str, Any]) -> None:
 
     with pytest.raises(ValidationError):
         TransformSpec.model_validate(spec)
+
+
+def test_a_rule_naming_the_entity_of_a_text_column_makes_it_direct(
+    defaults: Policy, classification: Classify
+) -> None:
+    # web_logs `user: {entity: PERSON}`: the classifier calls any text column free text
+    table = classification(
+        [("user", "free_text", None), ("forwarded_for", "free_text", "IP_ADDRESS")]
+    )
+    user, chain = resolve_plan(defaults, "web_logs", "internal", table)
+    assert (user.role, user.entity, user.transform) == (Role.DIRECT, Entity.PERSON, "pseudonymize")
+    assert chain.role is Role.FREE_TEXT  # a list of addresses stays spans in text

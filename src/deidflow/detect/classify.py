@@ -8,10 +8,17 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deidflow.detect.names import hint_for
+from deidflow.detect.content import (
+    company_share,
+    date_only_share,
+    opaque_id_share,
+    person_share,
+    year_span,
+)
+from deidflow.detect.names import NameHint, hint_for
 from deidflow.entities import Entity, Role
 
-SAMPLE_SIZE = 1000
+SAMPLE_SIZE = 500  # each input file is classified (issue 14): a smaller sample keeps it cheap
 PROVENANCE = frozenset({"_file", "_record", "_sheet"})
 # Structured entities a validator can confirm value by value, strongest evidence first.
 _VALIDATED = (
@@ -28,6 +35,14 @@ STRONG = 0.9  # share of sampled values a validator must accept to decide on val
 WEAK = 0.5  # share that confirms a name hint
 FREE_TEXT_MIN_LENGTH = 25.0  # mean characters; shorter strings with spaces are labels
 LIST_SEPARATOR = r"\s*[,;]\s*"  # X-Forwarded-For chains and similar lists in one cell
+MIN_BIRTH_SPAN = 10  # years between the oldest and youngest birth date in a sample
+LONG_NUMBER = 10**9  # integers this large may be phone numbers, IMEIs or ID numbers
+_NUMBER_ENTITIES = (Entity.IMEI, Entity.CN_RIC, Entity.PHONE_NUMBER)
+# A cheap test every value of the entity passes (also percent-encoded), run before a validator
+# that is expensive to set up: each file of a day is classified (issue 14).
+_NEEDS = {Entity.EMAIL_ADDRESS: r"[@＠]|%(?:25)*40"}
+FAIL_CLOSED = "text column: scanned for personal spans whatever its header (fail closed)"
+PROTECTION = {Role.NONE: 0, Role.QUASI: 1, Role.FREE_TEXT: 2, Role.DIRECT: 3}
 SCHEMA = pa.schema(
     [
         ("column", pa.string()),
@@ -67,6 +82,9 @@ def _match_share(values: pa.Array, entity: Entity) -> float:
 
     if len(values) == 0:
         return 0.0
+    needed = _NEEDS.get(entity)
+    if needed is not None and not pc.any(pc.match_substring_regex(values, needed)).as_py():
+        return 0.0  # the e-mail pattern costs ~50 ms to compile: only where an `@` can be
     mask = match_mask(values, entity)
     return float(pc.sum(pc.cast(mask.fill_null(False), pa.int64())).as_py() or 0) / len(values)
 
@@ -104,6 +122,47 @@ def _looks_like_text(values: pa.Array) -> bool:
     return (pc.mean(lengths).as_py() or 0.0) >= FREE_TEXT_MIN_LENGTH and spaced >= 0.5
 
 
+def _by_content(column: str, values: pa.Array, hint: NameHint | None) -> ColumnClass | None:
+    """Person names, birth dates and company names decided by their values (names second)."""
+    share = person_share(values, at_least=STRONG)
+    if share >= STRONG:
+        return ColumnClass(column, Role.DIRECT, Entity.PERSON, share, f"{share:.0%} person names")
+    share = date_only_share(values)
+    timed = hint is not None and hint.role is Role.QUASI  # `purchase date`: a date, not a birth
+    # people of different ages: a column of recent days (a purchase date) is not birth dates
+    if share >= STRONG and not timed and year_span(values) >= MIN_BIRTH_SPAN:
+        why = f"{share:.0%} calendar days without a time: birth dates"
+        return ColumnClass(column, Role.DIRECT, Entity.DATE_OF_BIRTH, share, why)
+    share = opaque_id_share(values)
+    if share >= STRONG:
+        why = f"{share:.0%} UUIDs / hex ids: no text to scan"
+        return ColumnClass(column, Role.NONE, None, share, why)
+    share = company_share(values)
+    if share >= STRONG:
+        why = f"{share:.0%} company names"
+        return ColumnClass(column, Role.DIRECT, Entity.ORGANIZATION, share, why)
+    return None
+
+
+def _classify_long_numbers(column: str, values: pa.Array) -> ColumnClass | None:
+    """Integers long enough to be a phone number, IMEI or ID number, checked as strings."""
+    if (
+        len(values) == 0
+        or max(abs(pc.min(values).as_py()), abs(pc.max(values).as_py())) < LONG_NUMBER
+    ):
+        return None
+    texts = pc.cast(values, pa.string())
+    for entity in _NUMBER_ENTITIES:
+        share = _match_share(texts, entity)
+        if share >= WEAK:
+            why = f"{share:.0%} of sampled numbers are {entity.value}"
+            return ColumnClass(column, Role.DIRECT, entity, share, why)
+        if share > 0:
+            why = f"{share:.0%} of sampled numbers are {entity.value}; scanned as text"
+            return ColumnClass(column, Role.FREE_TEXT, entity, share, why)
+    return None
+
+
 def _classify_numeric(column: str, values: pa.Array) -> ColumnClass | None:
     """Latitude / longitude by name + value range; other numbers follow their name hint."""
     hint = hint_for(column)
@@ -126,6 +185,9 @@ def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
         if hint and hint.entity and hint.entity != entity:
             evidence += f" (name suggested {hint.entity.value})"
         return ColumnClass(column, Role.DIRECT, entity, share, evidence)
+    by_content = _by_content(column, values, hint)
+    if by_content is not None:
+        return by_content
     if hint and hint.role is Role.DIRECT and hint.entity is not None:
         confirm = _match_share(values, hint.entity) if hint.entity in _VALIDATED else None
         if confirm is not None and confirm < STRONG and _listed_entity(values) is hint.entity:
@@ -144,9 +206,9 @@ def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
     if entity is not None and share >= WEAK:
         why = f"{share:.0%} of sampled values are {entity.value}; treated as text with spans"
         return ColumnClass(column, Role.FREE_TEXT, entity, share, why)
-    if hint is not None:
+    if hint is not None and hint.role is not Role.NONE:
         return ColumnClass(column, hint.role, hint.entity, 0.7, hint.rule)
-    return ColumnClass(column, Role.NONE, None, 0.7, "no name hint, no validator match")
+    return ColumnClass(column, Role.FREE_TEXT, None, 0.7, FAIL_CLOSED)
 
 
 def classify_column(column: str, values: pa.Array | pa.ChunkedArray) -> ColumnClass:
@@ -160,6 +222,10 @@ def classify_column(column: str, values: pa.Array | pa.ChunkedArray) -> ColumnCl
         if numeric is not None:
             return numeric
         hint = hint_for(column)
+        if hint is None and pa.types.is_integer(kind):
+            numeric = _classify_long_numbers(column, sample)
+        if numeric is not None:
+            return numeric
         if hint is None:
             return ColumnClass(column, Role.NONE, None, 0.7, "number without a name hint")
         return ColumnClass(column, hint.role, hint.entity, 0.7, hint.rule)
@@ -195,6 +261,19 @@ class Classification:
         rows = dict(self._rows)
         for row in other:
             rows.setdefault(row.column, row)
+        return Classification(rows.values())
+
+    def combined(self, other: Classification) -> Classification:
+        """Return both files' decisions, the more protective one where a column has two.
+
+        Protection: direct > free_text > quasi > none (what the partner tier and the manifest
+        must assume when two files of one day disagree about a column).
+        """
+        rows = dict(self._rows)
+        for row in other:
+            mine = rows.get(row.column)
+            if mine is None or PROTECTION[row.role] > PROTECTION[mine.role]:
+                rows[row.column] = row
         return Classification(rows.values())
 
     def with_overrides(self, overrides: Mapping[str, Mapping[str, str | None]]) -> Classification:

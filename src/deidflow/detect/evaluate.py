@@ -11,11 +11,13 @@ Units of comparison (issue 4, `deidflow evaluate`):
   span swallowing the whole text does not count). A truth span is found when some predicted span
   matches it; a predicted span matching no truth span is a false positive.
 
-Truth `field` is the header as written: form columns are mapped back through the field metadata
-`deidflow.original_name`, log and event columns by identity. Spans come from `find_spans` plus,
-where a record names its own person / e-mail / phone / company in `direct` columns, row-context
-matching (`find_row_context_spans`). IP spans found in `user_agent` columns are also counted on
-their own: the issue demands none.
+Columns are classified per file by `detect.columns.FileClassifier`, the path the pipeline's
+internal tier takes (one path: what is scored is what the pipeline decides; policy column rules
+are not applied here). Truth `field` is the header as written: form columns are mapped back
+through the field metadata `deidflow.original_name`, log and event columns by identity. Spans
+come from `find_spans` plus, where a record names its own person / e-mail / phone / company in
+`direct` columns, row-context matching (`find_row_context_spans`). IP spans found in
+`user_agent` columns are also counted on their own: the issue demands none.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 from presidio_analyzer import RecognizerResult
 
-from deidflow.detect.classify import PROVENANCE, Classification, classify_columns
+from deidflow.detect.classify import PROVENANCE, Classification
+from deidflow.detect.columns import FileClassifier, flatten_nested
 from deidflow.detect.recognizers.person import find_row_context_spans
 from deidflow.detect.spans import find_spans, resolve_overlaps, spans_to_table
 from deidflow.entities import Entity, Role
@@ -207,15 +210,15 @@ class _Outcome:
         reads = [_read(f, SOURCE_KINDS[source], root) for f in files]
         classification = Classification([])
         for read in reads:
-            classification = classification.merged(read.classification)
+            classification = classification.combined(read.classification)
         self.classes[f"{source}/{folder.name}"] = classification.to_table()
         names = {read.label: read.original_names for read in reads}
         self.truth.append(_load_truth(truth_file, names))
-        for read in reads:
+        for read in reads:  # each file with its own decisions, as the pipeline does
             self.records += read.records
             self.quarantined += read.quarantined
             for batch in read.batches:
-                self._predict(batch, classification)
+                self._predict(batch, read.classification)
 
     def _predict(self, batch: pa.RecordBatch, classes: Classification) -> None:
         keys = _keys(batch)
@@ -273,8 +276,11 @@ def _source_days(
 def _read(path: Path, kind: str, root: Path) -> _FileRead:
     label = path.relative_to(root).as_posix()
     reader = read_file(path, kind, quarantine=MemoryQuarantine(), label=label)
-    batches = [b for b in reader if b.num_rows]
-    classification = _classify_first(batches[0]) if batches else Classification([])
+    batches = [flatten_nested(b) for b in reader if b.num_rows]
+    classifier = FileClassifier()  # the pipeline's own path (`pipeline.internal`)
+    for batch in batches:
+        classifier.update(batch)
+    classification = classifier.classification
     originals = {
         f.metadata[_ORIGINAL].decode(): f.name
         for b in batches[:1]
@@ -285,12 +291,6 @@ def _read(path: Path, kind: str, root: Path) -> _FileRead:
     return _FileRead(
         label, batches, classification, originals, stats.records_read, stats.records_quarantined
     )
-
-
-def _classify_first(batch: pa.RecordBatch) -> Classification:
-    """Classify the columns of a file's first batch that hold values (nulls give no evidence)."""
-    names = [n for n in batch.column_names if batch.column(n).null_count < batch.num_rows]
-    return classify_columns(batch.select(names))
 
 
 def _load_truth(path: Path, names: dict[str, dict[str, str]]) -> pa.Table:

@@ -1,4 +1,4 @@
-"""Raw files → internal tier: read, classify once per day, exclude, transform, spool, commit."""
+"""Raw files → internal tier: read, classify per file, exclude, transform, spool, commit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deidflow.detect.classify import Classification, classify_columns
+from deidflow.detect.classify import Classification
+from deidflow.detect.columns import FileClassifier, birth_column, flatten_nested
+from deidflow.detect.memo import SpanMemo
 from deidflow.detect.recognizers.person import find_row_context_spans
 from deidflow.errors import InputFileError
 from deidflow.ingest import QuarantineWriter, read_file
@@ -41,35 +43,23 @@ class InternalResult:
     partition: PartitionResult | None = None
 
 
-class _DayTransformer:
-    """Classifies columns once per day, the first time they hold values, with one engine.
+class _FileTransformer:
+    """Classifies one input file's columns from its own values and transforms its batches.
 
-    A column seen only as nulls so far is classified provisionally (by its name) and decided
-    for good in the first batch where it has values: an empty column says nothing about what
-    it holds, and nulls transform to nulls whatever the decision.
+    One per file (issue 14): files of a day never share a decision by column name or position;
+    the day's manifest gets the more protective decision where two files disagree.
     """
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, memos: dict[str, SpanMemo]) -> None:
         self.job = job
-        self.classification = Classification([])
-        self.provisional: set[str] = set()
+        self.classifier = FileClassifier()
         self.engine: Engine | None = None
+        self.memos = memos  # texts scanned in the day's earlier files are not scanned again
 
-    def _to_decide(self, batch: pa.RecordBatch) -> list[str]:
-        return [
-            name
-            for name in batch.schema.names
-            if name not in self.classification
-            or (name in self.provisional and batch.column(name).null_count < batch.num_rows)
-        ]
-
-    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Counter[str]]:
-        names = self._to_decide(batch)
-        if names or self.engine is None:
-            found = classify_columns(batch.select(names)) if names else Classification([])
-            empty = {n for n in names if batch.column(n).null_count == batch.num_rows}
-            self.provisional = (self.provisional - set(names)) | empty
-            self.classification = found.merged(self.classification)
+    def classify(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """Flatten nested columns and decide the columns not decided yet (before exclusion)."""
+        batch = flatten_nested(batch)
+        if self.classifier.update(batch) or self.engine is None:
             plans = resolve_plan(
                 self.job.policy, self.job.source, "internal", self.classification.to_table()
             )
@@ -80,13 +70,26 @@ class _DayTransformer:
                 find_spans=self.job.span_finder(),
                 find_context_spans=find_row_context_spans,
                 timezone=self.job.settings.timezone,
+                memos=self.memos,
             )
+        return batch
+
+    @property
+    def classification(self) -> Classification:
+        """The file's classification so far."""
+        return self.classifier.classification
+
+    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Counter[str]]:
+        assert self.engine is not None, "classify() first"
         result = self.engine.apply(batch)
         return result.batch, result.detections
 
 
-def _exclude(batch: pa.RecordBatch, result: InternalResult) -> pa.RecordBatch:
-    minors = minor_mask(batch)
+def _exclude(
+    batch: pa.RecordBatch, result: InternalResult, transform: _FileTransformer
+) -> pa.RecordBatch:
+    birth = birth_column(transform.classification)
+    minors = minor_mask(batch, birth, transform.job.day)
     count = pc.sum(pc.cast(minors, pa.int64())).as_py() or 0
     if not count:
         return batch
@@ -97,12 +100,16 @@ def _exclude(batch: pa.RecordBatch, result: InternalResult) -> pa.RecordBatch:
 def _read_one(
     job: Job,
     path: str,
-    transform: _DayTransformer,
     spool: Spool,
     result: InternalResult,
     day: SourceDay,
-) -> None:
-    """Spool one file's transformed batches; a file that fails leaves nothing behind."""
+    memos: dict[str, SpanMemo],
+) -> Classification:
+    """Spool one file's transformed batches; a file that fails leaves nothing behind.
+
+    Returns the file's classification (empty for a file that failed).
+    """
+    transform = _FileTransformer(job, memos)
     stats_before = (result.excluded.copy(), result.detections.copy())
     spool.begin_group()
     label = job.label_for(path)
@@ -113,7 +120,7 @@ def _read_one(
         reader = read_file(path, job.kind, quarantine=sink, label=label, limits=job.settings.limits)
         try:
             for batch in reader:
-                kept = _exclude(batch, result)
+                kept = _exclude(transform.classify(batch), result, transform)
                 out, detected = transform(kept)
                 result.detections.update(detected)
                 spool.write(out)
@@ -122,11 +129,12 @@ def _read_one(
             result.excluded, result.detections = stats_before
             result.failed_files[label] = str(exc)
             log.warning("source %s: input file failed: %s", job.source, exc)
-            return
+            return Classification([])
     stats = reader.stats
     result.records_in += stats.records_read
     result.records_quarantined += stats.records_quarantined
     result.quarantine_reasons.update(stats.reasons)
+    return transform.classification
 
 
 def _unnamed_columns(job: Job, classification: Classification) -> dict[str, str]:
@@ -146,13 +154,13 @@ def run_internal(job: Job, inputs: list[str], day: SourceDay) -> InternalResult:
     (``SourceDay.commit`` swaps it in with the rest of the day).
     """
     result = InternalResult()
-    transform = _DayTransformer(job)
     spool = Spool(day.spool_prefix)
+    memos: dict[str, SpanMemo] = {}
     try:
         for path in inputs:
-            _read_one(job, path, transform, spool, result, day)
-        result.classification = transform.classification
-        result.unnamed = _unnamed_columns(job, transform.classification)
+            found = _read_one(job, path, spool, result, day, memos)
+            result.classification = result.classification.combined(found)
+        result.unnamed = _unnamed_columns(job, result.classification)
         schema = spool.schema()
         if schema is None:  # no input, or every record quarantined: nothing to publish
             return result

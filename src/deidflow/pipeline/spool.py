@@ -51,6 +51,37 @@ def remove_spools(prefix: str) -> int:
     return len(found)
 
 
+# Files are classified one by one (issue 14): where two files' decisions for a column differ,
+# the output column carries the more protective one's metadata (the partner tier reads it).
+_PROTECTION = {b"none": 0, b"quasi": 1, b"free_text": 2, b"direct": 3}
+
+
+def _rank_of(metadata: dict[bytes, bytes] | None) -> int:
+    return _PROTECTION.get((metadata or {}).get(b"deidflow.role", b""), -1)
+
+
+def _rank(field: pa.Field) -> int:
+    return _rank_of(field.metadata)
+
+
+def _unify_as_text(schemas: list[pa.Schema]) -> pa.Schema:
+    """Unify column by column; a column whose types cannot be promoted becomes a string."""
+    types: dict[str, list[pa.DataType]] = {}
+    for schema in schemas:
+        for field in schema:
+            types.setdefault(field.name, []).append(field.type)
+    fields = []
+    for name, kinds in types.items():
+        try:
+            one = pa.unify_schemas(
+                [pa.schema([(name, k)]) for k in kinds], promote_options="permissive"
+            )
+            fields.append(one.field(name))
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            fields.append(pa.field(name, pa.string()))
+    return pa.schema(fields)
+
+
 class Spool:
     """Spool files in a private temporary folder (in `TMPDIR`); `close()` removes them all.
 
@@ -95,12 +126,16 @@ class Spool:
         kept = [s for s in self._schemas if len(s)]
         if not kept:
             return None
-        unified = pa.unify_schemas(kept, promote_options="permissive")
-        first: dict[str, dict[bytes, bytes] | None] = {}
+        try:
+            unified = pa.unify_schemas(kept, promote_options="permissive")
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            unified = _unify_as_text(kept)
+        chosen: dict[str, dict[bytes, bytes] | None] = {}
         for schema in kept:
             for field in schema:
-                first.setdefault(field.name, field.metadata)
-        return pa.schema([f.with_metadata(first[f.name]) for f in unified])
+                if field.name not in chosen or _rank(field) > _rank_of(chosen[field.name]):
+                    chosen[field.name] = field.metadata
+        return pa.schema([f.with_metadata(chosen[f.name]) for f in unified])
 
     def batches(self, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         """Every spooled batch in order, conformed to `schema` (missing columns as nulls)."""

@@ -89,6 +89,10 @@ def plan_column(
 ) -> ColumnPlan:
     """Plan one column from its classified role / entity, its column rule and the tier defaults."""
     if rule is not None:
+        if rule.entity and not rule.role and role is Role.FREE_TEXT and entity is None:
+            # the classifier only knew the column is text (issue 14: every text column is
+            # scanned); a rule naming its entity says what each cell holds
+            role = Role.DIRECT
         entity = rule.entity or entity
         role = rule.role or role
     spec, reason = _choose(column, role, entity, rule, defaults, tier)

@@ -1,33 +1,40 @@
 """Consent and minors (policy 4.2, 7.2): which records may not be output at all, or not to partners.
 
 Minors (under 18 on the day they submitted, from the birth date) are excluded from every tier;
-records without analytics consent never reach a partner. Both rules look for their columns by
-name; a source without them excludes nothing.
+records without analytics consent never reach a partner. The pipeline names the birth-date
+column from the file's classification (any header language, issue 14); without a submission
+column the source day is the reference. A source without a birth date excludes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from deidflow.detect.content import date_parts
 
 ADULT_AGE = 18
 BIRTH_COLUMN = "birth_date"
 SUBMITTED_COLUMN = "submitted_at"
 CONSENT_COLUMN = "analytics_consent"
 # Spellings of "yes" seen in exports (CSV, XLSX, JSON, Chinese forms); anything else is no.
-CONSENT_YES = ("true", "1", "yes", "y", "是", "同意", "ja", "t")
+CONSENT_YES = (
+    *("true", "1", "yes", "y", "是", "同意", "ja", "t"),
+    *("sí", "si", "oui", "はい", "同意する", "已同意", "x", "✓", "✔"),
+)
 REASON_MINOR = "minor"
 REASON_NO_CONSENT = "no_analytics_consent"
 
 
 def _dates(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Parse the date part of ISO-like strings or timestamps; unparsable → null."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
         return pc.cast(values, pa.date32())
-    text = pc.utf8_slice_codeunits(pc.cast(values, pa.string()), 0, 10)
-    text = pc.replace_substring(text, "/", "-")
-    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-    return pc.cast(parsed, pa.date32())
+    return date_parts(values)
 
 
 def _ordinal(dates: pa.Array) -> pa.Array:
@@ -37,13 +44,28 @@ def _ordinal(dates: pa.Array) -> pa.Array:
     return pc.add(pc.add(year, month), pc.cast(pc.day(dates), pa.int64()))
 
 
-def minor_mask(batch: pa.RecordBatch | pa.Table) -> pa.Array:
-    """Mark records of minors at submission (false when the age is unknown or adult)."""
+def minor_mask(
+    batch: pa.RecordBatch | pa.Table,
+    birth: str | None = BIRTH_COLUMN,
+    day: dt.date | None = None,
+) -> pa.Array:
+    """Mark records of minors at submission (false when the age is unknown or adult).
+
+    Args:
+        batch: the records.
+        birth: the birth-date column (any date spelling `detect.content.date_parts` reads).
+        day: the reference when a record has no parsable `submitted_at` (the source day).
+    """
     names = batch.schema.names
-    if BIRTH_COLUMN not in names or SUBMITTED_COLUMN not in names:
+    if birth is None or birth not in names:
         return pa.array([False] * batch.num_rows, pa.bool_())
-    born = _ordinal(_dates(batch.column(BIRTH_COLUMN)))
-    on = _ordinal(_dates(batch.column(SUBMITTED_COLUMN)))
+    born = _ordinal(_dates(batch.column(birth)))
+    if SUBMITTED_COLUMN in names:
+        on = _ordinal(_dates(batch.column(SUBMITTED_COLUMN)))
+    else:
+        on = pa.nulls(batch.num_rows, pa.int64())
+    if day is not None:
+        on = pc.fill_null(on, day.year * 10000 + day.month * 100 + day.day)
     # 18th birthday as an ordinal: birth + 18 years (Feb 29 births turn 18 on Mar 1 → `>`).
     adult_from = pc.add(born, ADULT_AGE * 10000)
     return pc.fill_null(pc.less(on, adult_from), False)

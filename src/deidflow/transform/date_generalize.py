@@ -2,7 +2,9 @@
 
 The hierarchy of issue 7: birth date → year → 5-year band → 10-year band. Input: dates,
 timestamps, or ISO strings (`YYYY-MM-DD…`, `YYYY/MM/DD`, or an already generalised `YYYY` or
-`YYYY-YYYY`, so applying a coarser level to a finer output works). Output: strings.
+`YYYY-YYYY`, so applying a coarser level to a finer output works), and the other birth-date
+spellings `detect.content.date_parts` reads (`19900102`, `1990年1月2日`, `02/01/1990`).
+Output: strings.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.detect.content import date_parts
 from deidflow.transform._arrow import to_array
 from deidflow.transform.base import Transform, TransformContext, TransformParams
 from deidflow.transform.registry import register
@@ -36,7 +39,11 @@ def years_of(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         return pc.cast(pc.year(array), pa.int32())
     text = pc.cast(array, pa.string())
     digits = pc.extract_regex(text, r"^\s*(?P<year>\d{4})(?:[-/.]|\s|$)")
-    return pc.cast(pc.struct_field(digits, "year"), pa.int32(), safe=False)
+    years = pc.cast(pc.struct_field(digits, "year"), pa.int32(), safe=False)
+    if years.null_count == text.null_count:  # every value read by the fast pattern
+        return years
+    # 19900102, 1990年1月2日, 02/01/1990: the shapes the classifier calls birth dates
+    return pc.coalesce(years, pc.cast(pc.year(date_parts(text)), pa.int32()))
 
 
 def generalize_years(values: pa.Array | pa.ChunkedArray, level: str) -> pa.Array:

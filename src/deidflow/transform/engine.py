@@ -89,6 +89,8 @@ class Engine:
         find_context_spans: Finds each record's own identifiers (its name, e-mail, phone,
             company columns) inside its free text (`find_row_context_spans`).
         timezone: The company's IANA zone (`Settings.timezone`), for time buckets.
+        memos: Span memos to share with other engines of the same run (the internal stage
+            builds one engine per input file); keyed by column and the entities looked for.
     """
 
     def __init__(
@@ -100,13 +102,14 @@ class Engine:
         find_spans: SpanFinder | None = None,
         find_context_spans: ContextSpanFinder | None = None,
         timezone: str = DEFAULT_TIMEZONE,
+        memos: dict[str, SpanMemo] | None = None,
     ) -> None:
         self.tier, self.partner, self.keyring = tier, partner, keyring
         self.timezone = timezone
         self.find_spans = find_spans
         self.find_context_spans = find_context_spans
         # Per free-text column: spans of texts already scanned, shared by its batches.
-        self._memos: dict[str, SpanMemo] = {}
+        self._memos: dict[str, SpanMemo] = {} if memos is None else memos
         self._memo_ok = find_spans is not None and _accepts_memo(find_spans)
         self.columns = {plan.column: _compile(plan) for plan in plans}
 
@@ -148,7 +151,8 @@ class Engine:
         found = []
         if self.find_spans is not None:
             if self._memo_ok:
-                memo = self._memos.setdefault(column.plan.column, SpanMemo())
+                key = f"{column.plan.column}|{','.join(wanted) if wanted is not None else '*'}"
+                memo = self._memos.setdefault(key, SpanMemo())
                 found.append(self.find_spans(texts, entities=wanted, memo=memo))
             else:
                 found.append(self.find_spans(texts, entities=wanted))
