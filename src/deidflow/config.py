@@ -34,6 +34,22 @@ class SourceConfig(BaseModel):
         ),
     )
 
+    consent_required: bool | None = Field(
+        default=None,
+        description=(
+            "Records reach partners only with analytics consent (policy 4.2); a file without a "
+            "recognised consent column releases nothing to partners (fail closed). Default: "
+            "true for form_export, false for logs and device events."
+        ),
+    )
+
+    @property
+    def needs_consent(self) -> bool:
+        """Whether partner releases of this source are gated on a consent column."""
+        if self.consent_required is not None:
+            return self.consent_required
+        return self.kind == "form_export"
+
     @field_validator("path")
     @classmethod
     def _has_date(cls, value: str) -> str:

@@ -257,3 +257,28 @@ def test_arrow_column_kinds_under_an_unknown_header_are_scrubbed(
     dumped = _all_text(pa.Table.from_batches([out]))
     for value in PLANTS:
         assert value not in dumped, value
+
+
+def test_a_form_whose_consent_header_is_not_recognised_releases_nothing(
+    tmp_path: Path, key_env: None
+) -> None:
+    """Fail closed (policy 4.2): consent that cannot be read is no consent."""
+    folder = tmp_path / "raw" / "forms" / DAY.isoformat()
+    folder.mkdir(parents=True)
+    rows = [["城市", "Zzq-7 flag"]] + [["上海", "yes"]] * 12
+    with (folder / "f.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    raw = tmp_path / "raw"
+    settings = parse_settings(
+        {
+            "output": "out",
+            "quarantine": "quarantine",
+            "sources": {"forms": {"kind": "form_export", "path": f"{raw}/forms/{{date}}/*"}},
+            "partners": {"acme": {"k": 2}},
+        },
+        tmp_path,
+    )
+    (outcome,) = run_day(settings, DAY, source="forms")
+    (release,) = outcome.manifest.releases
+    assert release.excluded_by_reason == {"no_analytics_consent": 12}
+    assert release.rows_in == 0

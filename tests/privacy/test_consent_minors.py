@@ -44,3 +44,20 @@ def test_consent_spellings_in_several_languages() -> None:
     values = ["sí", "Oui", "はい", "同意する", "no", "non", None]
     got = consent_mask(pa.table({"analytics_consent": values})).to_pylist()
     assert got == [True, True, True, True, False, False, False]
+
+
+def test_a_form_without_a_recognised_consent_column_releases_nothing() -> None:
+    """Fail closed: an unrecognised consent header must not open the partner gate."""
+    batch = pa.table({"h_0badc0de": ["yes", "yes"]})
+    assert consent_mask(batch, required=True).to_pylist() == [False, False]
+    assert consent_mask(batch).to_pylist() == [True, True]  # logs and events: not gated
+
+
+def test_consent_is_required_for_form_sources_by_default() -> None:
+    from deidflow.config import SourceConfig
+
+    form = SourceConfig(kind="form_export", path="raw/forms/{date}/*")
+    log = SourceConfig(kind="access_log", path="raw/web/{date}/*")
+    assert form.needs_consent and not log.needs_consent
+    opted_out = SourceConfig(kind="form_export", path="f/{date}/*", consent_required=False)
+    assert not opted_out.needs_consent

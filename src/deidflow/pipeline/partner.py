@@ -87,8 +87,8 @@ def partition_tokens(files: list[str]) -> pa.Array:
     return found
 
 
-def _gate_consent(batch: pa.RecordBatch, excluded: Counter[str]) -> pa.RecordBatch:
-    allowed = consent_mask(batch)
+def _gate_consent(batch: pa.RecordBatch, excluded: Counter[str], required: bool) -> pa.RecordBatch:
+    allowed = consent_mask(batch, required)
     refused = batch.num_rows - (pc.sum(pc.cast(allowed, pa.int64())).as_py() or 0)
     if not refused:
         return batch
@@ -118,10 +118,11 @@ def _partner_table(
         timezone=job.settings.timezone,
     )
     person_key = release_policy(job).person_key
+    needs_consent = job.settings.sources[job.source].needs_consent
     excluded: Counter[str] = Counter()
     batches, keys = [], []
     for batch in internal_batches(internal.readable_files):
-        kept = _gate_consent(batch, excluded)
+        kept = _gate_consent(batch, excluded, needs_consent)
         keys.append(person_keys(kept, person_key))
         batches.append(engine.apply(kept).batch)
     if not batches:

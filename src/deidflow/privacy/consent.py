@@ -71,10 +71,14 @@ def minor_mask(
     return pc.fill_null(pc.less(on, adult_from), False)
 
 
-def consent_mask(batch: pa.RecordBatch | pa.Table) -> pa.Array:
-    """Mark records with analytics consent; a source without the column is not gated."""
+def consent_mask(batch: pa.RecordBatch | pa.Table, required: bool = False) -> pa.Array:
+    """Mark records with analytics consent.
+
+    Without the consent column every record passes, unless consent is `required` (form
+    sources): then none does, since an unrecognised consent header must not open the gate.
+    """
     if CONSENT_COLUMN not in batch.schema.names:
-        return pa.array([True] * batch.num_rows, pa.bool_())
+        return pa.array([not required] * batch.num_rows, pa.bool_())
     values = batch.column(CONSENT_COLUMN)
     text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(values, pa.string())))
     yes = pc.is_in(text, value_set=pa.array(CONSENT_YES, pa.string()))
