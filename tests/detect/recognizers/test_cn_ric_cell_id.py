@@ -84,3 +84,15 @@ def test_a_prefix_known_only_at_province_level_is_an_id_and_does_not_crash() -> 
     assert not is_valid_cn_ric(value[:-1] + "1")  # wrong check digit
     spans = find_spans(pa.array([f"blk id {value} done"])).to_pylist()
     assert [(s["start"], s["end"], s["entity"]) for s in spans] == [(7, 25, "CN_RIC")]
+
+
+def test_an_issuing_county_newer_than_the_birth_is_still_an_id() -> None:
+    """330106 (Hangzhou Xihu) IDs of people born before the county code existed are real."""
+    from deidflow.detect.recognizers.cn_ric import is_valid_cn_ric
+
+    assert is_valid_cn_ric("330106195707033299")
+    assert is_valid_cn_ric("330106197710010126")
+    from stdnum.cn import ric
+
+    body = "99010619771001012"
+    assert not is_valid_cn_ric(body + ric.calc_check_digit(body + "0"))  # no such province

@@ -15,24 +15,30 @@ _RIC = (
 )
 
 
-def is_valid_cn_ric(value: str) -> bool:
-    """Return whether `value` is an 18-character resident ID with valid date and checksum.
+# GB/T 2260 province-level codes (first two digits): the region code is the place where the
+# ID was issued, which need not exist in a given year's county table.
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82 83 91".split()
+)
 
-    python-stdnum also looks the birth place up in its region table and raises `KeyError` for
-    a prefix it knows only at province level (`522023...`): such a number, with a valid
-    checksum and birth date, is treated as an ID (fail closed) instead of failing the day.
+
+def is_valid_cn_ric(value: str) -> bool:
+    """Return whether `value` is an 18-character resident ID: province, birth date, checksum.
+
+    python-stdnum's `is_valid` also requires the county code to have existed in the birth
+    year (and raises `KeyError` for prefixes it knows only at province level); real IDs carry
+    the code of the issuing county, often newer than the birth: a `330106` ID of someone
+    born in 1957 is real. Checksum, birth date and a province code are checked (fail closed).
     """
-    if len(value) != 18:
+    if len(value) != 18 or not value[:17].isdigit() or value[:2] not in _PROVINCES:
         return False
     number = value.upper()
     try:
-        return bool(ric.is_valid(number))
-    except KeyError:
-        try:
-            ric.get_birth_date(number)
-        except ValueError:
-            return False
-        return number[:-1].isdigit() and number[-1] == ric.calc_check_digit(number)
+        ric.get_birth_date(number)
+    except ValueError:
+        return False
+    return number[-1] == ric.calc_check_digit(number)
 
 
 class CnRicRecognizer(DeidflowPatternRecognizer):
