@@ -58,6 +58,8 @@ TABLE = [
     ("city", ["Shanghai", "Berlin"] * 10, Role.QUASI, None),
     ("device.model", ["SM-G991B", "2211133C"] * 10, Role.QUASI, None),
     ("device.os_version", ["14", "13", "17.1"] * 10, Role.QUASI, None),
+    ("app_version", ["6.2.0.3", "5.9.12.1", "10.0.0.1"] * 10, Role.QUASI, None),  # not IPs
+    ("client_ip", ["6.2.0.3", "5.9.12.1", "10.0.0.1"] * 10, Role.DIRECT, Entity.IP_ADDRESS),
     ("submitted_at", ["2026-11-01 10:00:00"] * 10, Role.QUASI, None),
     ("network.cell.mcc", pa.array([460, 262] * 10), Role.QUASI, None),  # operator, not a cell
     ("network.cell.cid", pa.array([20522, 4301] * 10), Role.DIRECT, Entity.CELL_ID),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -177,9 +179,16 @@ def _classify_numeric(column: str, values: pa.Array) -> ColumnClass | None:
     return None
 
 
+# `app_version: 6.2.0.3` is a dotted quad; a column named for versions holds versions.
+_VERSION_NAME = re.compile(r"version|(?:^|_)ver$|build|release|firmware|(?:^|_)rev$|版本")
+
+
 def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
     hint = hint_for(column)
     entity, share = _best_validated(values)
+    if entity is Entity.IP_ADDRESS and _VERSION_NAME.search(column.rsplit(".", 1)[-1].lower()):
+        why = f"{share:.0%} dotted quads under a version name: version numbers, not addresses"
+        return ColumnClass(column, Role.QUASI, None, 0.9, why)
     if entity is not None and share >= STRONG:
         evidence = f"{share:.0%} of sampled values are {entity.value}"
         if hint and hint.entity and hint.entity != entity:
