@@ -39,6 +39,7 @@ CASES = [
     ("Sir Ian McKellen narrated it", ["Ian McKellen"]),
     ("My husband Robert set it up", ["Robert"]),
     ("Andrew said the unit was dented", ["Andrew"]),  # a known given name alone
+    ("Liam O'Brien left a review", ["Liam O'Brien"]),  # not `O` as an initial
     ("Zhang Wei from procurement", ["Zhang Wei"]),  # romanised Chinese, family name first
     ("Sent from my iPhone. - Rachel", ["Rachel"]),
     # capitalised words that are not names

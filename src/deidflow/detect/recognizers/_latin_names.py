@@ -50,7 +50,7 @@ _TITLE = regex.compile(
 )
 _PAIR = regex.compile(
     rf"(?<![\p{{L}}\d])(?P<first>{_PART})"
-    rf"(?P<rest>(?:{_GAP}(?:{_INITIAL}|\p{{Lu}}(?![\p{{L}}])|{_PARTICLE}|{_PART})){{1,4}})"
+    rf"(?P<rest>(?:{_GAP}(?:{_PART}|{_INITIAL}|\p{{Lu}}(?![\p{{L}}'’])|{_PARTICLE})){{1,4}})"
     rf"(?![\p{{L}}\d])"
 )
 _PARTICLES = regex.compile(rf"^{_PARTICLE}$")
