@@ -2,7 +2,7 @@
 
 `data/person_en.jsonl` and `data/person_zh.jsonl`: one sentence per line, `person` holding the
 character spans of each name (a title such as `Mr.` / `先生` is not part of the name), and
-about 40 % negatives (capitalised non-names, places, products, common Chinese words that start
+40-50 % negatives (capitalised non-names, places, products, common Chinese words that start
 with a surname character). Scored through the pipeline's own span finder with every recognizer,
 so overlap resolution against phones, e-mails etc. is included. A name counts as found when one
 PERSON span covers it; a PERSON span is correct when it overlaps a labelled name.

@@ -95,3 +95,26 @@ def test_person_names(text: str, expected: list[str]) -> None:
 
 def test_other_entities_are_not_analysed() -> None:
     assert PersonNameRecognizer().analyze("Kristy Montgomery", ["EMAIL_ADDRESS"]) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # shapes of public Android, HealthApp, Windows CBS, HDFS, OpenSSH and Linux logs
+        "03-17 16:13:38.874  1702  2395 I ActivityManager: Start proc 2227:com.android."
+        "systemui/u0a23 for service com.android.systemui/.SystemUIService",
+        "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
+        "2016-09-28 04:30:31, Info                  CBS    Starting the TrustedInstaller main "
+        "loop.",
+        "2016-09-28 04:30:31, Info                  CBS    SQM: Initializing online with Windows "
+        "opt-in: False",
+        "081109 203807 222 INFO dfs.DataNode$PacketResponder: Received block "
+        "blk_-6952295868487656571 of size 67108864 from /10.251.42.84",
+        "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from "
+        "173.234.31.186 port 38926 ssh2",
+        "Jun 15 04:06:18 combo su(pam_unix)[21416]: session opened for user cyrus by (uid=0)",
+        "Jul  1 09:01:05 calvisitor-10-105-160-95 com.apple.CDScheduler[43]: Thermal pressure "
+        "state: 1 Memory pressure state: 0",
+    ],
+)
+def test_machine_log_lines_hold_no_person(line: str) -> None:
+    assert PersonNameRecognizer().analyze(line, ["PERSON"]) == []

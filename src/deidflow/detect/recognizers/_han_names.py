@@ -10,10 +10,12 @@ A bare surname + given sequence inside running text is ambiguous (`王府井`, `
 - as a run of Han characters standing alone between punctuation, digits or Latin text
   (`，周秀兰`, a signature line), when its given part uses common given-name characters;
 - inside running text next to a verb or particle (`昨天张伟给我打电话`), when the given part
-  is a whole given name from Faker's list.
+  is a whole given name from Faker's list, or opening a clause as surname + two common given
+  characters before a verb (`冯志刚和...`).
 
 Every candidate is checked against a stop list of common words that start with a surname
-character.
+character; names without a cue never start with a surname that is mostly an everyday word
+(`于`, `时`, `和`: `_name_lists.HAN_WORDLIKE_SURNAMES`).
 """
 
 from __future__ import annotations

@@ -101,7 +101,8 @@ AMBIGUOUS_GIVEN = frozenset(
     " Prudence Constance Charity Felicity Liberty Harley Porsche Tesla Lexus Siri Alexa Cortana"
     " Echo Kindle Nest Ring Roomba Galaxy Pixel Android Nokia Oppo Vivo Honor Xiaomi Dick Darin"
     " Pero Nada Domingo Blanca America Beau Mari Ville Demi Signe Fleur Roman Deviner Bar"
-    " Delta Alpha Beta Sigma Omega Gamma Zeta".split()
+    " Delta Alpha Beta Sigma Omega Gamma Zeta Jan Feb Apr Jun Jul Aug Sept Oct Nov Dec Mon Tue"
+    " Wed Thu Fri Sat Sun".split()
 )
 
 
