@@ -14,8 +14,10 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
+from deidflow.detect.recognizers.person_names import PersonNameRecognizer
 from deidflow.detect.spans import find_spans
 from deidflow.entities import Entity
 
@@ -69,3 +71,13 @@ def test_score_counts_partial_cover_as_a_miss() -> None:
     # gold `Dan Brown`; a span of `Dan` only leaves the surname: a miss, but a correct span
     assert score([[(0, 9)]], [[(0, 3)]]) == (0.0, 1.0)
     assert score([[(0, 9)], []], [[(0, 9)], [(2, 4)]]) == (1.0, 0.5)
+
+
+@pytest.mark.parametrize("name", ["person_en.jsonl", "person_zh.jsonl"])
+def test_prefilter_selects_every_text_with_a_name_found(name: str) -> None:
+    texts, _ = _load(name)
+    recognizer = PersonNameRecognizer()
+    found = [bool(recognizer.analyze(text, [Entity.PERSON.value])) for text in texts]
+    selected = pc.match_substring_regex(pa.array(texts), recognizer.PREFILTER).to_pylist()
+    assert all(s for s, f in zip(selected, found, strict=True) if f)
+    assert sum(found) > len(texts) / 3

@@ -106,7 +106,7 @@ _SIGN_OFF = regex.compile(
     rf"(?:^|\n|[.!?][ \t])[ \t]*[-–—~]+[ \t]*(?P<name>{_PART}(?:{_GAP}{_PART})?)[ \t]*$"
 )
 _SINGLE = regex.compile(rf"(?<![\p{{L}}\d'’-]){_WORD}(?![\p{{L}}\d'’-])")
-_CAPITALISED = regex.compile(r"(?<![\p{L}\d'’-])\p{Lu}")
+_CAPITALISED_WORD = regex.compile(rf"(?<![\p{{L}}\d'’-]){_PART}(?![\p{{L}}'’])")
 _NON_SPACE = regex.compile(r"\S+")
 _TOKEN = regex.compile(rf"^(?:{_PART}|{_INITIAL})$")
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "U.N.", "D.C."})
@@ -195,7 +195,9 @@ def _single(text: str) -> Iterator[Found]:
 
 def _cued(text: str) -> Iterator[Found]:
     """Yield names right after a cue: each capitalised word is checked for a cue before it."""
-    for word in _CAPITALISED.finditer(text):
+    for word in _CAPITALISED_WORD.finditer(text):
+        if not _plausible(word.group(), strong=True):
+            continue  # checked first: cheaper than looking for a cue
         start = word.start()
         cue = _CUE_BEFORE.match(text, max(0, start - _CUE_WINDOW), start)
         if cue is None:
