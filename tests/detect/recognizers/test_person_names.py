@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from deidflow.detect.recognizers.person_names import PersonNameRecognizer
@@ -118,3 +120,13 @@ def test_other_entities_are_not_analysed() -> None:
 )
 def test_machine_log_lines_hold_no_person(line: str) -> None:
     assert PersonNameRecognizer().analyze(line, ["PERSON"]) == []
+
+
+def test_column_gates_give_the_same_spans_as_analyze() -> None:
+    texts = [text for text, _ in CASES] + ["Kind regards,\nMaximilian", "Best, the Team"]
+    recognizer = PersonNameRecognizer()
+    (region, gate), *_ = recognizer.region_prefilters().items()
+    opened = pc.match_substring_regex(pa.array(texts), gate).to_pylist()
+    for text, is_open in zip(texts, opened, strict=True):
+        gated = recognizer.analyze_regions(text, {region} if is_open else set())
+        assert gated == recognizer.analyze(text, ["PERSON"]), text

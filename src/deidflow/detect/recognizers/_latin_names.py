@@ -6,12 +6,12 @@ Each rule yields `(start, end, score)` for the name only (a title or cue is not 
 - a known given name (Faker's lists) with a capitalised surname, optionally middle initials
   (`Richard M. Nixon`); a given name that is also a word (`Will`, `May`) needs a known surname;
 - initials before a capitalised surname (`J. R. R. Tolkien`, `T.S. Eliot`);
-- one to three names after a cue phrase: strong cues (`my name is`, `call me`, `name:`,
-  `regards,`, `my wife`, `spoke with`, `me llamo`, `je m'appelle`, `ich heiße`) take any
-  capitalised word that is not a stop word; weak cues (`I am`, `this is`, `hi`, `dear`) only a
-  known given name; a lower-case name only after a self-introduction (`my name is dan`);
-- a known given name alone (`Andrew said`), unless it is also an everyday word or place
-  (`_name_lists.AMBIGUOUS_GIVEN`, Faker's common English words, US states, countries).
+- one to three names after a cue phrase (`my name is`, `call me`, `name:`, `regards,`,
+  `my wife`, `spoke with`, `me llamo`, `je m'appelle`, `ich heiße`): any capitalised word
+  that is not a stop word, a lower-case one only after a self-introduction if it is a known
+  name (`my name is dan`); the cue rule runs only where the RE2 `CUE_GATE` matched;
+- a known given name alone (`I am Dan`, `Andrew said`), unless it is also an everyday word or
+  place (`_name_lists.AMBIGUOUS_GIVEN`, Faker's common English words, US states, countries).
 """
 
 from __future__ import annotations
@@ -80,18 +80,15 @@ _SIGN_OFFS = (
     r"|viele grüße|liebe grüße|grüße|gruß|saludos|un saludo|atentamente|cordialement"
     r"|bien à vous|merci|gracias|danke|signed"
 )
-_WEAK = (
-    r"i am|i'm|im|this is|it's|it is|here is|soy|je suis|ich bin|hi|hello|hey|dear|hola"
-    r"|bonjour|hallo|liebe|lieber|querida|querido|cher|chère|with|and|tell|told|met|ask"
-    r"|call|email|text|via|for|to"
-)
 _CUE_SEPARATOR = (
     rf"(?P<intro>{_INTRODUCTIONS})[ \t]*[:,]?[ \t]*"
     rf"|(?P<strong>{_PHRASES})[ \t]*[:,]?[ \t]*"
     rf"|(?P<label>{_LABELS})[ \t]*[:=：][ \t]*"
     rf"|(?P<signoff>{_SIGN_OFFS})[ \t]*(?:[,!.]?[ \t]*\n[ \t]*|,[ \t]*)"
-    rf"|(?P<weak>{_WEAK})[ \t]*,?[ \t]*"
 )
+# RE2, case-insensitive: every text in which `_CUE_BEFORE` or `_LOWER_INTRO` can match has one
+# of these words (the span finder evaluates it for a whole column: `RegionGated`).
+CUE_GATE = f"(?i){_INTRODUCTIONS}|{_PHRASES}|{_LABELS}|{_SIGN_OFFS}"
 # Matched backwards from a capitalised word: the cue that ends right before it.
 _CUE_BEFORE = regex.compile(
     rf"(?<![\p{{L}}])(?:{_CUE_SEPARATOR})", regex.IGNORECASE | regex.REVERSE
@@ -112,15 +109,21 @@ _TOKEN = regex.compile(rf"^(?:{_PART}|{_INITIAL})$")
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "U.N.", "D.C."})
 
 
-def find_latin_names(text: str) -> Iterator[Found]:
-    """Yield `(start, end, score)` for each Western name the rules find in `text`."""
+def find_latin_names(text: str, cues: bool = True) -> Iterator[Found]:
+    """Yield `(start, end, score)` for each Western name the rules find in `text`.
+
+    Args:
+        text: one free-text value.
+        cues: False when `CUE_GATE` does not match `text` (the cue rule is skipped).
+    """
     yield from _titled(text)
     yield from _pairs(text)
     yield from _initials(text)
-    yield from _cued(text)
+    if cues:
+        yield from _cued(text)
     yield from _single(text)
     for match in _SIGN_OFF.finditer(text):
-        if _plausible(match["name"].split()[0], strong=False):
+        if _known_given(match["name"].split()[0]):
             yield match.start("name"), match.end("name"), SCORE_CUE
 
 
@@ -196,7 +199,7 @@ def _single(text: str) -> Iterator[Found]:
 def _cued(text: str) -> Iterator[Found]:
     """Yield names right after a cue: each capitalised word is checked for a cue before it."""
     for word in _CAPITALISED_WORD.finditer(text):
-        if not _plausible(word.group(), strong=True):
+        if not _plausible(word.group()):
             continue  # checked first: cheaper than looking for a cue
         start = word.start()
         cue = _CUE_BEFORE.match(text, max(0, start - _CUE_WINDOW), start)
@@ -205,7 +208,7 @@ def _cued(text: str) -> Iterator[Found]:
         name = _NAME_AT.match(text, start)
         assert name is not None  # a capitalised word starts here
         tokens = [(t.start(), t.group().rstrip(".,")) for t in _NON_SPACE.finditer(name.group())]
-        taken = _name_words([w for _, w in tokens], strong=cue["weak"] is None)
+        taken = _name_words([w for _, w in tokens])
         if taken:
             last_start, last_word = tokens[taken - 1]
             yield start, start + last_start + len(last_word), SCORE_CUE
@@ -214,22 +217,23 @@ def _cued(text: str) -> Iterator[Found]:
             yield match.start("name"), match.end("name"), SCORE_CUE
 
 
-def _name_words(words: list[str], strong: bool) -> int:
+def _name_words(words: list[str]) -> int:
     """Return how many leading `words` form a name (0: none)."""
-    if not words[0] or not _plausible(words[0], strong):
+    if not words[0] or not _plausible(words[0]):
         return 0
     taken = 1
     for word in words[1:]:
-        if not _TOKEN.match(word) or word in LATIN_STOPWORDS:
+        if not _plausible(word):
             break
         taken += 1
     return taken
 
 
-def _plausible(word: str, strong: bool) -> bool:
+def _plausible(word: str) -> bool:
+    """Return whether a word after a cue may be a name: capitalised and no stop word."""
+    return _TOKEN.match(word) is not None and word not in LATIN_STOPWORDS
+
+
+def _known_given(word: str) -> bool:
     lists = name_lists()
-    if not _TOKEN.match(word) or word in LATIN_STOPWORDS:
-        return False
-    if strong:
-        return True
-    return word in lists.given and word not in name_lists().ambiguous_given
+    return _plausible(word) and word in lists.given and word not in lists.ambiguous_given

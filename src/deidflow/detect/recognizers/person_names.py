@@ -13,6 +13,7 @@ word of free text.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import ClassVar
 
 import regex
@@ -20,7 +21,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deidflow.detect.recognizers._han_names import find_han_names
-from deidflow.detect.recognizers._latin_names import find_latin_names
+from deidflow.detect.recognizers._latin_names import CUE_GATE, find_latin_names
 from deidflow.detect.recognizers._name_lists import name_lists
 from deidflow.entities import Entity
 
@@ -41,6 +42,7 @@ _LATIN_PREFILTER = (
 )
 
 
+CUE_REGION = "cue"
 _LATIN_UPPER = regex.compile(r"\p{Lu}|(?i:name|call|llamo|nombre|appelle|nom|hei)")
 _HAN = regex.compile(r"\p{Han}")
 
@@ -58,14 +60,17 @@ class PersonNameRecognizer(EntityRecognizer):
         """Load the dictionaries once (cached)."""
         name_lists()
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    def region_prefilters(self) -> dict[str, str]:
+        """Return the RE2 gate of the cue rule (`RegionGated`): most texts have no cue."""
+        return {CUE_REGION: CUE_GATE}
+
+    def analyze_regions(
+        self, text: str, open_regions: Container[str] | None
     ) -> list[RecognizerResult]:
-        """Return PERSON spans found by the Latin and the Chinese rules (one per span)."""
-        if self.ENTITY.value not in entities:
-            return []
+        """Return PERSON spans; the cue rule only if its gate passed (None: not evaluated)."""
+        cues = open_regions is None or CUE_REGION in open_regions
         best: dict[tuple[int, int], float] = {}
-        latin = find_latin_names(text) if _LATIN_UPPER.search(text) else ()
+        latin = find_latin_names(text, cues) if _LATIN_UPPER.search(text) else ()
         han = find_han_names(text) if _HAN.search(text) else ()
         for start, end, score in (*latin, *han):
             best[start, end] = max(score, best.get((start, end), 0.0))
@@ -73,3 +78,11 @@ class PersonNameRecognizer(EntityRecognizer):
             RecognizerResult(self.ENTITY.value, start, end, score)
             for (start, end), score in sorted(best.items())
         ]
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Return PERSON spans found by the Latin and the Chinese rules (one per span)."""
+        if self.ENTITY.value not in entities:
+            return []
+        return self.analyze_regions(text, None)
