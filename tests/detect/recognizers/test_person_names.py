@@ -54,6 +54,8 @@ CASES = [
     ("I live in Jordan", []),
     ("Dear Customer, thanks", []),
     ("A. Introduction B. Installation", []),
+    ("Surface(name=SurfaceView - com.tencent.qt)", []),  # an identifier, not a name
+    ("Name: McDonald", ["McDonald"]),
     ("the U.S. Army tested it", []),
     ("Wasser holen, sagte die Frau. Helfen Sie", []),  # `Frau.` ends a sentence
     # Chinese names after a cue word
@@ -71,7 +73,8 @@ CASES = [
     ("梁志强的HUAWEI", ["梁志强"]),
     ("梁艳的华为", ["梁艳"]),
     # standing alone after a phone number, inside running text
-    ("麻烦联系我18230625248，周秀兰", ["周秀兰"]),
+    ("麻烦联系我18230625248，周秀兰", ["周秀兰"]),  # a known given name at the very end
+    ("联系张伟", ["张伟"]),
     ("昨天张伟给我打电话", ["张伟"]),
     ("张伟在上海", ["张伟"]),
     # Chinese words that start with a surname character
@@ -89,6 +92,7 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_person_names(text: str, expected: list[str]) -> None:
     results = PersonNameRecognizer().analyze(text, ["PERSON"])
+    assert all(0 <= r.start < r.end <= len(text) for r in results)
     found = [text[start:end] for _, start, end, _, _ in resolve_overlaps(0, results)]
     assert sorted(found) == sorted(expected)
     if expected:

@@ -150,6 +150,8 @@ def _in_text(text: str) -> Iterator[Found]:
         before = text[start - 1 : start] if start else ""
         for length in (4, 3, 2):
             candidate, end = text[start : start + length], start + length
+            if end > len(text):
+                continue
             parts = _split(candidate)
             if parts is None or parts[1] not in lists.han_given_names:
                 continue

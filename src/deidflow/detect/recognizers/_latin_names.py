@@ -105,6 +105,8 @@ _SIGN_OFF = regex.compile(
 _SINGLE = regex.compile(rf"(?<![\p{{L}}\d'’-]){_WORD}(?![\p{{L}}\d'’-])")
 _CAPITALISED_WORD = regex.compile(rf"(?<![\p{{L}}\d'’-]){_PART}(?![\p{{L}}'’])")
 _NON_SPACE = regex.compile(r"\S+")
+_CAMEL = regex.compile(r"(?P<head>\p{Lu}\p{Ll}+)\p{Lu}")
+_NAME_PREFIXES = frozenset("Mc Mac De Di Da Du La Le Van Von Fitz St".split())
 _TOKEN = regex.compile(rf"^(?:{_PART}|{_INITIAL})$")
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "U.N.", "D.C."})
 
@@ -141,7 +143,7 @@ def _titled(text: str) -> Iterator[Found]:
         taken = 1
         while taken < len(words) and (words[taken - 1] in given or words[taken - 1][-1] == "."):
             taken += 1
-        if words[taken - 1] not in LATIN_STOPWORDS:
+        if words[taken - 1] not in LATIN_STOPWORDS and not _code(words[taken - 1]):
             start = match.start("name")
             yield start, start + len(" ".join(words[:taken])), SCORE_TITLE
 
@@ -161,7 +163,7 @@ def _pairs(text: str) -> Iterator[Found]:
 def _pair_score(first: str, middle: list[str], last: str) -> float:
     """Score `first middle... last` as a name (0: not one)."""
     lists = name_lists()
-    if not _TOKEN.match(last) or last[-1] == ".":
+    if not _TOKEN.match(last) or last[-1] == "." or _code(last):
         return 0.0
     named = [w for w in middle if len(w) > 1 and w[-1] != "." and not _PARTICLES.match(w)]
     if not all(w in lists.given or w in lists.family for w in named):
@@ -230,8 +232,14 @@ def _name_words(words: list[str]) -> int:
 
 
 def _plausible(word: str) -> bool:
-    """Return whether a word after a cue may be a name: capitalised and no stop word."""
-    return _TOKEN.match(word) is not None and word not in LATIN_STOPWORDS
+    """Return whether a word after a cue may be a name: capitalised, no stop word, no code."""
+    return _TOKEN.match(word) is not None and word not in LATIN_STOPWORDS and not _code(word)
+
+
+def _code(word: str) -> bool:
+    """Return whether `word` is an identifier in CamelCase (`SurfaceView`), not `McDonald`."""
+    camel = _CAMEL.match(word)
+    return camel is not None and camel["head"] not in _NAME_PREFIXES
 
 
 def _known_given(word: str) -> bool:
