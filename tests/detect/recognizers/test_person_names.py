@@ -41,6 +41,7 @@ CASES = [
     ("Sir Ian McKellen narrated it", ["Ian McKellen"]),
     ("My husband Robert set it up", ["Robert"]),
     ("Andrew said the unit was dented", ["Andrew"]),  # a known given name alone
+    ("Megan's Pixel 7", ["Megan"]),  # possessive
     ("Liam O'Brien left a review", ["Liam O'Brien"]),  # not `O` as an initial
     ("Zhang Wei from procurement", ["Zhang Wei"]),  # romanised Chinese, family name first
     ("Sent from my iPhone. - Rachel", ["Rachel"]),
@@ -72,6 +73,10 @@ CASES = [
     # owner of a device
     ("梁志强的HUAWEI", ["梁志强"]),
     ("梁艳的华为", ["梁艳"]),
+    ("程辉雨家的WiFi", ["程辉雨"]),
+    ("林萍丽卧室空调", ["林萍丽"]),  # before a room
+    ("我是肖志涛，手机138", ["肖志涛"]),  # a common surname missing from Faker's list
+    ("客厅空调", []),
     # standing alone after a phone number, inside running text
     ("麻烦联系我18230625248，周秀兰", ["周秀兰"]),  # a known given name at the very end
     ("联系张伟", ["张伟"]),

@@ -6,7 +6,8 @@ A bare surname + given sequence inside running text is ambiguous (`王府井`, `
 - after a cue (`我叫`, `名字是`, `姓名：`, `联系人：`, `请联系`, `我是`, `致`, `客户`, ...);
 - before a title (`先生`, `女士`, `小姐`, `老师`, `经理`, `师傅`, ...; a surname alone counts:
   `王先生`);
-- before `的` and a device or place it owns (`梁志强的HUAWEI`, `梁艳的华为`, `张伟家的WiFi`);
+- before `的` and a device or place it owns (`梁志强的HUAWEI`, `梁艳的华为`, `张伟家的WiFi`), or
+  before a room (`林萍丽卧室空调`);
 - as a run of Han characters standing alone between punctuation, digits or Latin text
   (`，周秀兰`, a signature line), when its given part uses common given-name characters;
 - inside running text next to a verb or particle (`昨天张伟给我打电话`), when the given part
@@ -55,7 +56,8 @@ _CUE = regex.compile(
     rf"(?:(?P<strong>{_STRONG_CUES})|(?P<weak>{_WEAK_CUES}))[：:\s]*(?P<run>\p{{Han}}{{1,5}})"
 )
 _TITLE = regex.compile(rf"(?<=\p{{Han}})(?:{_TITLES})")
-_OWNER = regex.compile(rf"(?P<run>\p{{Han}}{{2,6}}?)的(?={_DEVICES})")
+_ROOMS = r"卧室|客厅|书房|厨房|主卧|次卧|阳台|儿童房"
+_OWNER = regex.compile(rf"(?P<run>\p{{Han}}{{2,6}}?)(?:家?的(?={_DEVICES})|(?={_ROOMS}))")
 _ALONE = regex.compile(r"(?<!\p{Han})(?P<run>\p{Han}{2,4})(?!\p{Han})")
 _HAN = regex.compile(r"\p{Han}")
 # Characters that end a name: particles, verbs and title starts that follow names.

@@ -105,6 +105,7 @@ _SIGN_OFF = regex.compile(
 _SINGLE = regex.compile(rf"(?<![\p{{L}}\d'’-]){_WORD}(?![\p{{L}}\d'’-])")
 _CAPITALISED_WORD = regex.compile(rf"(?<![\p{{L}}\d'’-]){_PART}(?![\p{{L}}'’])")
 _NON_SPACE = regex.compile(r"\S+")
+_POSSESSIVE = regex.compile(r"['’]s$")
 _CAMEL = regex.compile(r"(?P<head>\p{Lu}\p{Ll}+)\p{Lu}")
 _NAME_PREFIXES = frozenset("Mc Mac De Di Da Du La Le Van Von Fitz St".split())
 _TOKEN = regex.compile(rf"^(?:{_PART}|{_INITIAL})$")
@@ -191,11 +192,11 @@ def _single(text: str) -> Iterator[Found]:
     """Yield a known given name standing alone (`Andrew said`, `the driver, Kyle,`)."""
     given = name_lists().given
     for match in _SINGLE.finditer(text):
-        word = match.group()
+        word = _POSSESSIVE.sub("", match.group())  # `Megan's Pixel 7`
         if len(word) < MIN_SINGLE or word not in given or word in LATIN_STOPWORDS:
             continue
         if word not in name_lists().ambiguous_given:
-            yield match.start(), match.end(), SCORE_SINGLE
+            yield match.start(), match.start() + len(word), SCORE_SINGLE
 
 
 def _cued(text: str) -> Iterator[Found]:

@@ -22,6 +22,12 @@ COMPOUND_SURNAMES = frozenset(
     " 南宫 西门 百里 呼延 闻人 澹台 太史 申屠 公羊 万俟 钟离 拓跋 赫连 歐陽 司馬 諸葛 張簡"
     " 范姜".split()
 )
+# The most common surnames (Faker's lists lack some, e.g. `肖`).
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+    "严覃武戴莫孔向汤"
+)
 # Characters common in Chinese given names beyond Faker's few hundred given names.
 _GIVEN_CHARS = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉萍红华建国志文斌辉鹏波宇浩凯健俊"
@@ -146,7 +152,7 @@ def name_lists() -> NameLists:
     romanized = _faker_names("zh_CN", "last_romanized_names")
     ambiguous = set(AMBIGUOUS_GIVEN) | _everyday_words()
     family |= romanized
-    surnames = set(COMPOUND_SURNAMES)
+    surnames = set(COMPOUND_SURNAMES | COMMON_SURNAMES)
     given_chars = set(_GIVEN_CHARS)
     han_given: set[str] = set()
     for locale in _HAN_LOCALES:
