@@ -87,7 +87,7 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[BrandRecognizer]:
     [
         (PhoneRecognizer(), True, True),  # region gates in RE2, candidate caches
         (CellIdRecognizer(), False, False),  # a plain pattern recognizer has neither
-        (PersonNameRecognizer(), False, False),  # dictionaries are not input text
+        (PersonNameRecognizer(), True, False),  # its cue rule is gated; dictionaries are no input
         (BrandRecognizer(), True, True),  # a new one: structural, no base class
     ],
 )
