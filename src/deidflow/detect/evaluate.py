@@ -9,7 +9,8 @@ Units of comparison (issue 4, `deidflow evaluate`):
   truth span when it COVERS it (`start <= t.start` and `end >= t.end`, so scrubbing it leaves
   nothing of the value) and is at most twice as long (`len(truth) / len(pred) >= 0.5`, so a
   span swallowing the whole text does not count). A truth span is found when some predicted span
-  matches it; a predicted span matching no truth span is a false positive.
+  matches it, or when its cell is classified `direct` (the whole value is replaced, whatever
+  entity the column holds); a predicted span matching no truth span is a false positive.
 
 Columns are classified per file by `detect.columns.FileClassifier`, the path the pipeline's
 internal tier takes (one path: what is scored is what the pipeline decides; policy column rules
@@ -240,8 +241,9 @@ class _Outcome:
         truth = pa.concat_tables(self.truth)
         spans = _concat(self.spans, _SPAN_KEYED)
         from_spans = spans.select(CELL)
-        cells = pa.concat_tables([_concat(self.cells, _CELL_KEYED), from_spans]).group_by(CELL)
-        scores = _score_cells(truth, cells.aggregate([])) + _score_spans(truth, spans)
+        direct = _concat(self.cells, _CELL_KEYED)
+        cells = pa.concat_tables([direct, from_spans]).group_by(CELL)
+        scores = _score_cells(truth, cells.aggregate([])) + _score_spans(truth, spans, direct)
         return EvaluationReport(
             sorted(scores, key=lambda s: (s.entity, s.level)),
             self.ua_ips,
@@ -387,9 +389,18 @@ def _score_cells(truth: pa.Table, predicted: pa.Table) -> list[Score]:
     return _scores("cell", _per_entity(true_cells), _per_entity(predicted), _per_entity(hits))
 
 
-def _score_spans(truth: pa.Table, predicted: pa.Table) -> list[Score]:
+def _cell_key(table: pa.Table) -> pa.Array:
+    """One string per row naming its cell (file, record, sheet, column): a join key."""
+    parts = [pc.fill_null(pc.cast(table[name], pa.string()), "") for name in CELL[:-1]]
+    return pc.binary_join_element_wise(*parts, "\x1f").combine_chunks()
+
+
+def _score_spans(truth: pa.Table, predicted: pa.Table, direct: pa.Table) -> list[Score]:
+    """Score truth spans; one inside a cell the pipeline replaces whole (`direct`) is found."""
     spans = truth.filter(pc.is_valid(truth["start"])).select([*CELL, "start", "end"])
     spans = spans.append_column("tid", pa.array(range(spans.num_rows), pa.int64()))
+    # the cell without the entity: a direct cell is replaced whatever it holds
+    whole = spans.filter(pc.is_in(_cell_key(spans), value_set=_cell_key(direct)))
     predicted = predicted.append_column("pid", pa.array(range(predicted.num_rows), pa.int64()))
     pairs = spans.join(predicted, CELL, join_type="inner", right_suffix="_p")
     covers = pc.and_(
@@ -401,7 +412,8 @@ def _score_spans(truth: pa.Table, predicted: pa.Table) -> list[Score]:
         pc.cast(pc.subtract(pairs["end_p"], pairs["start_p"]), pa.float64()),
     )
     matched = pairs.filter(pc.and_(covers, pc.greater_equal(ratio, MIN_COVER_RATIO)))
-    found = spans.filter(pc.is_in(spans["tid"], matched["tid"]))
+    found_ids = pa.concat_arrays([matched["tid"].combine_chunks(), whole["tid"].combine_chunks()])
+    found = spans.filter(pc.is_in(spans["tid"], found_ids))
     used = predicted.filter(pc.is_in(predicted["pid"], matched["pid"]))
     truth_n, pred_n = _per_entity(spans), _per_entity(predicted)
     tp, used_n = _per_entity(found), _per_entity(used)

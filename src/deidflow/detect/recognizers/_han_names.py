@@ -55,6 +55,13 @@ _DEVICES = (
 _CUE = regex.compile(
     rf"(?:(?P<strong>{_STRONG_CUES})|(?P<weak>{_WEAK_CUES}))[：:\s]*(?P<run>\p{{Han}}{{1,5}})"
 )
+# A field named for a person in a query string, form body or JSON: `realName=于秀婷`,
+# `"contactName": "王伟"`, `xm=李娜` (姓名's initials, common in Chinese APIs).
+_KEY_CUE = regex.compile(
+    r"(?i)(?<![a-z])(?:real_?name|full_?name|nick_?name|contact_?name|contact|customer_?name"
+    r"|user_?name|display_?name|owner|name|xm)[\"']?[ \t]*[:=：][ \t]*[\"']?"
+    r"(?P<run>\p{Han}{1,5})"
+)
 _TITLE = regex.compile(rf"(?<=\p{{Han}})(?:{_TITLES})")
 _ROOMS = r"卧室|客厅|书房|厨房|主卧|次卧|阳台|儿童房"
 _OWNER = regex.compile(rf"(?P<run>\p{{Han}}{{2,6}}?)(?:家?的(?={_DEVICES})|(?={_ROOMS}))")
@@ -79,6 +86,10 @@ def find_han_names(text: str) -> Iterator[Found]:
         length = _name_at_start(match["run"], strict=weak, stopwords=weak)
         if weak and length and _wordlike(match["run"][0]):  # `同时一`: `时` is a word
             continue
+        if length:
+            yield match.start("run"), match.start("run") + length, SCORE_CUED
+    for match in _KEY_CUE.finditer(text):
+        length = _name_at_start(match["run"], strict=False, stopwords=True)
         if length:
             yield match.start("run"), match.start("run") + length, SCORE_CUED
     for match in _TITLE.finditer(text):

@@ -73,6 +73,8 @@ _LABELS = (
     r"name|full name|first name|last name|surname|given name|contact|contact person|customer"
     r"|client|applicant|sender|recipient|from|to|cc|attn|signed|nombre|nom|prénom|vorname"
     r"|nachname|ansprechpartner|kontakt|owner|user|agent|technician|reviewer"
+    r"|realname|real_name|fullname|full_name|contactname|contact_name|nickname|displayname"
+    r"|display_name|username|user_name|customername|customer_name"
 )
 _SIGN_OFFS = (
     r"regards|best regards|kind regards|warm regards|sincerely|yours sincerely|yours truly"
@@ -83,7 +85,7 @@ _SIGN_OFFS = (
 _CUE_SEPARATOR = (
     rf"(?P<intro>{_INTRODUCTIONS})[ \t]*[:,]?[ \t]*"
     rf"|(?P<strong>{_PHRASES})[ \t]*[:,]?[ \t]*"
-    rf"|(?P<label>{_LABELS})[ \t]*[:=：][ \t]*"
+    rf"|(?P<label>{_LABELS})[\"']?[ \t]*[:=：][ \t]*[\"']?"
     rf"|(?P<signoff>{_SIGN_OFFS})[ \t]*(?:[,!.]?[ \t]*\n[ \t]*|,[ \t]*)"
 )
 # RE2, case-insensitive: every text in which `_CUE_BEFORE` or `_LOWER_INTRO` can match has one
@@ -112,6 +114,33 @@ _TOKEN = regex.compile(rf"^(?:{_PART}|{_INITIAL})$")
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "U.N.", "D.C."})
 
 
+# A household's or owner's network or device: `Dubois-Home`, `Wright Family WiFi`,
+# `Rossi's iPhone`, `Familie Becker` (issue 14: SSIDs and device names carry names).
+_HOUSEHOLD_NOUN = (
+    r"Home|Family|Familie|Famille|Familia|House|Household|Haus|Casa|Maison|WiFi|Wi-Fi|Wifi"
+    r"|WLAN|Net|Network|Router|iPhone|iPad|Galaxy|Pixel|MacBook|Laptop|PC|TV|Phone|Watch"
+    r"|5G|2\.4G|5GHz|2\.4GHz|Ext|EXT|Guest|Mesh"
+)
+# Nouns that make any capitalised word before them a family name (`Okafor Family WiFi`).
+_FAMILY_NOUNS = frozenset({"Family", "Familie", "Famille", "Familia", "Household"})
+_HOUSEHOLD = regex.compile(
+    rf"(?<![\p{{L}}\d'’])(?P<name>{_PART})(?:['’]s)?[ \t_\-]*(?P<noun>{_HOUSEHOLD_NOUN})"
+    rf"(?![\p{{Ll}}])"
+    rf"|(?<![\p{{L}}])(?:Familie|Famille|Familia|Family|Casa|Maison)[ \t]+(?P<after>{_PART})"
+)
+
+
+def _household(text: str) -> Iterator[Found]:
+    """Yield a known given or family name that owns a home network or device."""
+    lists = name_lists()
+    for match in _HOUSEHOLD.finditer(text):
+        group = "name" if match["name"] else "after"
+        word = _POSSESSIVE.sub("", match[group])
+        known = word in lists.family or word in lists.given or match["noun"] in _FAMILY_NOUNS
+        if known and word not in LATIN_STOPWORDS:
+            yield match.start(group), match.start(group) + len(word), SCORE_CUE
+
+
 def find_latin_names(text: str, cues: bool = True) -> Iterator[Found]:
     """Yield `(start, end, score)` for each Western name the rules find in `text`.
 
@@ -125,6 +154,7 @@ def find_latin_names(text: str, cues: bool = True) -> Iterator[Found]:
     if cues:
         yield from _cued(text)
     yield from _single(text)
+    yield from _household(text)
     for match in _SIGN_OFF.finditer(text):
         if _known_given(match["name"].split()[0]):
             yield match.start("name"), match.end("name"), SCORE_CUE

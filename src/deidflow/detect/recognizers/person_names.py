@@ -37,7 +37,7 @@ def _han_prefilter() -> str:
 # RE2 superset of the Latin rules: a capitalised word after a letter, cue punctuation or a dash
 # (titles, pairs, initials, cues, sign-offs), or a self-introduction before a lower-case name.
 _LATIN_PREFILTER = (
-    r"^[ \t]*\p{Lu}\p{Ll}|[\p{L}.:=：,!][ \t\n]+\p{Lu}|[:=：,.]\p{Lu}|[-–—~][ \t]*\p{Lu}"
+    r"^[ \t]*\p{Lu}\p{Ll}|[\p{L}.:=：,!][ \t\n]+\p{Lu}|[:=：,.][\"']?\p{Lu}|[-–—~][ \t]*\p{Lu}"
     r"|(?i:name is|name's|called|call me|llamo|nombre es|appelle|nom est|hei(?:ß|ss)e|name ist)"
 )
 
