@@ -8,6 +8,12 @@ Each detected span (``ctx.spans``, else ``deidflow.detect.spans.find_spans``) is
 * ``mode: token``: the value's pseudonym (same token as the value gets in a column of its entity,
   so joins across columns still work).
 
+GPS spans are the exception in both modes (issue 14 item 3): they are replaced by the same
+position coarsened to ``gps_precision_km`` (``_geo_text``, the grid of ``geo_coarsen``), so
+``lat=31.230416&lng=121.473701`` becomes ``lat=31.2298&lng=121.4741`` and
+``location=121.473701,31.230416`` becomes ``location=121.4741,31.2298``: analysts keep the
+area, never the point; ``gps_precision_km: null`` writes the placeholder instead.
+
 Rows without spans are returned untouched; overlapping spans are merged and scrubbed as one.
 Replacement is vectorised over the whole column (``_spans.replace_spans``).
 """
@@ -20,7 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import Field, field_validator
 
-from deidflow.transform._arrow import to_strings
+from deidflow.entities import Entity
+from deidflow.transform._arrow import to_array, to_strings
+from deidflow.transform._geo_text import coarsen_texts
 from deidflow.transform._spans import (
     clean_spans,
     placeholders,
@@ -43,6 +51,9 @@ class SpanScrubParams(TransformParams):
 
     placeholder: str = "%3C{entity}%3E"
     entities: list[str] | None = Field(None, description="entity types to scrub (None: all)")
+    gps_precision_km: float | None = Field(
+        1.0, gt=0, le=10_000, description="GPS spans → coarsened position (None: placeholder)"
+    )
 
     @field_validator("placeholder")
     @classmethod
@@ -59,6 +70,22 @@ def select_spans(values: pa.Array, ctx: TransformContext, entities: list[str] | 
     if entities is not None:
         spans = spans.filter(pc.is_in(spans["entity"], value_set=pa.array(entities, pa.string())))
     return clean_spans(values, spans)
+
+
+def coarsen_gps_spans(
+    strings: pa.Array, spans: pa.Table, replacements: pa.Array, precision_km: float | None
+) -> pa.Array:
+    """Give GPS spans their coarsened text instead of ``replacements`` (kept if none is found)."""
+    replacements = to_array(replacements)
+    if precision_km is None or spans.num_rows == 0:
+        return replacements
+    is_gps = pc.fill_null(pc.equal(to_array(spans["entity"]), Entity.GPS.value), False)
+    if not pc.any(is_gps).as_py():
+        return replacements
+    texts = span_texts(strings, spans.filter(is_gps)).to_pylist()
+    coarse = pa.array(coarsen_texts(texts, precision_km), pa.string())
+    coarse = pc.coalesce(coarse, replacements.filter(is_gps))
+    return pc.replace_with_mask(replacements, is_gps, coarse)
 
 
 class UrlScrubParams(SpanScrubParams):
@@ -87,4 +114,6 @@ class UrlScrub(Transform[UrlScrubParams]):
             replacements = pseudonymize_by_entity(
                 texts, spans["entity"], ctx.require_keyring(), ctx.tier, ctx.partner
             )
+        km = self.params.gps_precision_km
+        replacements = coarsen_gps_spans(strings, spans, replacements, km)
         return {"": replace_spans(strings, spans, replacements)}

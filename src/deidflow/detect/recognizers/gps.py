@@ -26,9 +26,7 @@ _PAIR_COARSE = _NUM_LEFT + _LON + _SEP + _LON + _NUM_RIGHT
 _HEMI_NS = r"\d{1,2}\.\d+\s*(?-i:[NS])"
 _HEMI_EW = r"\d{1,3}\.\d+\s*(?-i:[EW])"
 _HEMI = (
-    _NUM_LEFT
-    + rf"(?:{_HEMI_NS}[,;\s]*{_HEMI_EW}|{_HEMI_EW}[,;\s]*{_HEMI_NS})"
-    + r"(?![A-Za-z])"
+    _NUM_LEFT + rf"(?:{_HEMI_NS}[,;\s]*{_HEMI_EW}|{_HEMI_EW}[,;\s]*{_HEMI_NS})" + r"(?![A-Za-z])"
 )
 _SEC = r"(?:\d{1,2}(?:\.\d+)?\s*(?:\"|″|''|”))?"
 _DMS_PART = r"\d{1,3}(?:\.\d+)?\s*°\s*(?:\d{1,2}(?:\.\d+)?\s*['′’]\s*" + _SEC + r")?\s*"

@@ -1,0 +1,68 @@
+"""Identifiers in URL paths and query values, internal tier (issue 14 item 3).
+
+`url_scrub` finds them with the one span finder (`find_spans`, no list of its own); the partner
+tier's `route_template` reads the scrubbed path and gives each marker the kind the value had.
+"""
+
+import pyarrow as pa
+import pytest
+from transform_helpers import make_ctx
+
+from deidflow.transform import build_transform
+from tests.url_shapes import variants
+
+EMAIL, PHONE, IMEI, MAC = "zhang.wei@qq.com", "13812345678", "490154203237518", "6C:5A:B5:12:34:56"
+RIC = "110101199003078515"
+
+# (url part, planted values, scrubbed output, partner route template or None for a query)
+CASES = [
+    (f"/unsubscribe/{EMAIL}", [EMAIL], "/unsubscribe/%3CEMAIL_ADDRESS%3E", "/unsubscribe/{email}"),
+    (
+        f"/api/v1/users/{PHONE}/appliances",
+        [PHONE],
+        "/api/v1/users/%3CPHONE_NUMBER%3E/appliances",
+        "/api/v1/users/{id}/appliances",
+    ),
+    (f"/u/{IMEI}/", [IMEI], "/u/%3CIMEI%3E/", "/u/{id}/"),
+    (f"/device/{MAC}", [MAC], "/device/%3CMAC_ADDRESS%3E", "/device/{text}"),
+    (
+        f"/device/{MAC.lower().replace(':', '-')}/status",
+        [MAC.lower().replace(":", "-")],
+        None,
+        None,
+    ),
+    (f"/verify/{RIC}", [RIC], "/verify/%3CCN_RIC%3E", "/verify/{id}"),
+    (f"idNo={RIC}&page=2", [RIC], "idNo=%3CCN_RIC%3E&page=2", None),
+    (
+        f"email={EMAIL}&utm_source=baidu",
+        [EMAIL],
+        "email=%3CEMAIL_ADDRESS%3E&utm_source=baidu",
+        None,
+    ),
+    (f"mobile={PHONE}", [PHONE], "mobile=%3CPHONE_NUMBER%3E", None),
+    ("/products/edge-router-300", [], "/products/edge-router-300", "/products/edge-router-300"),
+]
+
+
+@pytest.mark.parametrize(("raw", "planted", "scrubbed", "template"), CASES)
+def test_identifiers_in_paths_and_queries_are_scrubbed(keyring, raw, planted, scrubbed, template):
+    ctx = make_ctx(keyring, column="path")
+    (out,) = build_transform("url_scrub").apply(pa.array([raw]), ctx)[""].to_pylist()
+    assert not [v for v in planted if any(f.lower() in out.lower() for f in variants(v))]
+    if scrubbed is not None:
+        assert out == scrubbed
+    if template is not None:
+        partner = build_transform("route_template").apply(pa.array([out]), ctx)[""]
+        assert partner.to_pylist() == [template]
+
+
+def test_token_mode_gives_the_column_token(keyring):
+    """Path identifiers join with the same value's token elsewhere (mode: token)."""
+    ctx = make_ctx(keyring, column="path")
+    out = (
+        build_transform("url_scrub", {"mode": "token"})
+        .apply(pa.array([f"/unsubscribe/{EMAIL}", f"email={EMAIL}"]), ctx)[""]
+        .to_pylist()
+    )
+    token = out[0].rsplit("/", 1)[1]
+    assert EMAIL not in out[0] and out[1] == f"email={token}"
