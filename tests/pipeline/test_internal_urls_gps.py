@@ -23,8 +23,8 @@ from tests.pipeline.conftest import DAY, make_settings
 from tests.url_shapes import variants
 
 EMAIL, PHONE, RIC = "zhang.wei@qq.com", "13812345678", "110101199003078515"
-IMEI, MAC = "490154203237518", "6C:5A:B5:12:34:56"
-IDENTIFIERS = [EMAIL, PHONE, RIC, IMEI, MAC]
+IMEI, MAC, TOKEN = "490154203237518", "6C:5A:B5:12:34:56", "f3a9c2e18b7d4c55"
+IDENTIFIERS = [EMAIL, PHONE, RIC, IMEI, MAC, TOKEN]
 POSITIONS = [(LAT, LNG), (LAT2, LNG2)]
 _UA = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
 
@@ -33,7 +33,7 @@ REQUESTS = [
     (f"/unsubscribe/{EMAIL}", "-"),
     (f"/api/v1/users/{PHONE}/appliances?lat={{lat}}&lng={{lng}}", "-"),
     (f"/u/{IMEI}/settings?location={{lng}},{{lat}}", "https://www.example-corp.com/"),
-    (f"/device/{MAC}?pos={{lat}}%2C{{lng}}", "-"),
+    (f"/device/{MAC}?pos={{lat}}%2C{{lng}}&token={TOKEN}", "-"),
     (f"/verify?idNo={RIC}&email={EMAIL}", "https://m.example-corp.com/map/{lat},{lng}"),
 ]
 

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 from transform_helpers import make_ctx
 
+from deidflow.errors import ConfigError
 from deidflow.transform import build_transform
 from tests.url_shapes import variants
 
@@ -66,3 +67,28 @@ def test_token_mode_gives_the_column_token(keyring):
     )
     token = out[0].rsplit("/", 1)[1]
     assert EMAIL not in out[0] and out[1] == f"email={token}"
+
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0NTY3OCJ9.c2lnbmF0dXJlLXBhcnQ"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("token=ab12cd34ef&page=2", "token=%3CSECRET%3E&page=2"),
+        ("page=2&access_token=XyZ-123_abc", "page=2&access_token=%3CSECRET%3E"),
+        ("/cart;jsessionid=0A1B2C3D4E?x=1", "/cart;jsessionid=%3CSECRET%3E?x=1"),
+        ("SID=abc&Sig=def", "SID=%3CSECRET%3E&Sig=%3CSECRET%3E"),  # any case
+        (f"/reset/{JWT}/confirm", "/reset/%3CSECRET%3E/confirm"),  # a JWT anywhere
+        ("keyword=router&zipcode=200000&token=", "keyword=router&zipcode=200000&token="),
+    ],
+)
+def test_credentials_in_query_values_are_replaced(keyring, raw, expected):
+    ctx = make_ctx(keyring, column="query")
+    out = build_transform("url_scrub").apply(pa.array([raw]), ctx)[""].to_pylist()
+    assert out == [expected]
+
+
+def test_secret_names_must_be_re2():
+    with pytest.raises(ConfigError, match="secret_names"):
+        build_transform("url_scrub", {"secret_names": "(?<=x)token"})

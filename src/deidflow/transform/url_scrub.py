@@ -14,6 +14,11 @@ position coarsened to ``gps_precision_km`` (``_geo_text``, the grid of ``geo_coa
 ``location=121.473701,31.230416`` becomes ``location=121.4741,31.2298``: analysts keep the
 area, never the point; ``gps_precision_km: null`` writes the placeholder instead.
 
+Credentials are no entity but link a visit to a person all the same: ``url_scrub`` also replaces
+the value of every parameter whose name matches ``secret_names`` (``token=``, ``access_token=``,
+``sid=``, ``;jsessionid=``, ...) and every JWT (``eyJ...``) with ``%3CSECRET%3E``, by one RE2
+replacement over the column.
+
 Rows without spans are returned untouched; overlapping spans are merged and scrubbed as one.
 Replacement is vectorised over the whole column (``_spans.replace_spans``).
 """
@@ -88,10 +93,41 @@ def coarsen_gps_spans(
     return pc.replace_with_mask(replacements, is_gps, coarse)
 
 
+SECRET_NAMES = (
+    r"[a-z0-9_.-]*(?:token|secret|passw(?:or)?d|session_?id|api_?key)"
+    r"|sid|sig|signature|ticket|code|key|auth|authorization|pwd|openid|unionid"
+)
+_JWT = r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"
+
+
 class UrlScrubParams(SpanScrubParams):
-    """Parameters of ``url_scrub``: ``mode`` placeholder (default) or token."""
+    """Parameters of ``url_scrub``: ``mode`` placeholder (default) or token; ``secret_names``."""
 
     mode: Literal["placeholder", "token"] = "placeholder"
+    secret_names: str | None = Field(
+        SECRET_NAMES, description="RE2 regex of parameter names whose values are credentials"
+    )
+    secret_placeholder: str = "%3CSECRET%3E"
+
+    @field_validator("secret_names")
+    @classmethod
+    def _is_re2(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                pc.match_substring_regex(pa.array([""]), f"^(?:{value})$")
+            except pa.ArrowInvalid as exc:
+                raise ValueError("`secret_names` is not a valid RE2 regex") from exc
+        return value
+
+
+def scrub_secrets(values: pa.Array, names: str | None, placeholder: str) -> pa.Array:
+    """Replace credential parameter values and JWTs (one RE2 pass each, whole column)."""
+    marker = placeholder.replace("\\", "\\\\")
+    values = pc.replace_substring_regex(values, _JWT, marker)
+    if names is None:
+        return values
+    pattern = rf"(?i)(^|[?&;/])((?:{names})=)[^&#;?\s]+"
+    return pc.replace_substring_regex(values, pattern, rf"\1\2{marker}")
 
 
 @register
@@ -116,4 +152,7 @@ class UrlScrub(Transform[UrlScrubParams]):
             )
         km = self.params.gps_precision_km
         replacements = coarsen_gps_spans(strings, spans, replacements, km)
-        return {"": replace_spans(strings, spans, replacements)}
+        scrubbed = replace_spans(strings, spans, replacements)
+        return {
+            "": scrub_secrets(scrubbed, self.params.secret_names, self.params.secret_placeholder)
+        }
