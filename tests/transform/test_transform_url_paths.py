@@ -81,14 +81,18 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0NTY3OCJ9.c2lnbmF0dXJlLXBhcnQ"
         ("SID=abc&Sig=def", "SID=%3CSECRET%3E&Sig=%3CSECRET%3E"),  # any case
         (f"/reset/{JWT}/confirm", "/reset/%3CSECRET%3E/confirm"),  # a JWT anywhere
         ("keyword=router&zipcode=200000&token=", "keyword=router&zipcode=200000&token="),
+        ("sn=SN8F3A2B1C9D&page=2", "sn=%3CID%3E&page=2"),  # device serial
+        ("uid=884213&device_id=a1b2c3", "uid=%3CID%3E&device_id=%3CID%3E"),
+        ("unsubscribe=1&lang=zh-CN", "unsubscribe=1&lang=zh-CN"),
     ],
 )
-def test_credentials_in_query_values_are_replaced(keyring, raw, expected):
+def test_credentials_and_ids_in_query_values_are_replaced(keyring, raw, expected):
     ctx = make_ctx(keyring, column="query")
     out = build_transform("url_scrub").apply(pa.array([raw]), ctx)[""].to_pylist()
     assert out == [expected]
 
 
-def test_secret_names_must_be_re2():
-    with pytest.raises(ConfigError, match="secret_names"):
-        build_transform("url_scrub", {"secret_names": "(?<=x)token"})
+@pytest.mark.parametrize("option", ["secret_names", "id_names"])
+def test_parameter_names_must_be_re2(option):
+    with pytest.raises(ConfigError, match=option):
+        build_transform("url_scrub", {option: "(?<=x)token"})

@@ -14,10 +14,11 @@ position coarsened to ``gps_precision_km`` (``_geo_text``, the grid of ``geo_coa
 ``location=121.473701,31.230416`` becomes ``location=121.4741,31.2298``: analysts keep the
 area, never the point; ``gps_precision_km: null`` writes the placeholder instead.
 
-Credentials are no entity but link a visit to a person all the same: ``url_scrub`` also replaces
-the value of every parameter whose name matches ``secret_names`` (``token=``, ``access_token=``,
-``sid=``, ``;jsessionid=``, ...) and every JWT (``eyJ...``) with ``%3CSECRET%3E``, by one RE2
-replacement over the column.
+Credentials and account or device ids are no entity but link a visit to a person all the same:
+``url_scrub`` also replaces the value of every parameter whose name matches ``secret_names``
+(``token=``, ``access_token=``, ``sid=``, ``;jsessionid=``, ...) and every JWT (``eyJ...``) with
+``%3CSECRET%3E``, and of every parameter named by ``id_names`` (``sn=``, ``uid=``,
+``device_id=``, ...) with ``%3CID%3E``: one RE2 replacement per list over the column.
 
 Rows without spans are returned untouched; overlapping spans are merged and scrubbed as one.
 Replacement is vectorised over the whole column (``_spans.replace_spans``).
@@ -95,7 +96,11 @@ def coarsen_gps_spans(
 
 SECRET_NAMES = (
     r"[a-z0-9_.-]*(?:token|secret|passw(?:or)?d|session_?id|api_?key)"
-    r"|sid|sig|signature|ticket|code|key|auth|authorization|pwd|openid|unionid"
+    r"|sid|sig|signature|ticket|code|key|auth|authorization|pwd"
+)
+ID_NAMES = (
+    r"sn|serial(?:_?(?:no|num|number))?|uid|user_?id|device_?id|member_?id|customer_?id"
+    r"|account(?:_?id)?|openid|unionid"
 )
 _JWT = r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"
 
@@ -108,26 +113,32 @@ class UrlScrubParams(SpanScrubParams):
         SECRET_NAMES, description="RE2 regex of parameter names whose values are credentials"
     )
     secret_placeholder: str = "%3CSECRET%3E"
+    id_names: str | None = Field(
+        ID_NAMES, description="RE2 regex of parameter names whose values are account/device ids"
+    )
+    id_placeholder: str = "%3CID%3E"
 
-    @field_validator("secret_names")
+    @field_validator("secret_names", "id_names")
     @classmethod
     def _is_re2(cls, value: str | None) -> str | None:
         if value is not None:
             try:
                 pc.match_substring_regex(pa.array([""]), f"^(?:{value})$")
             except pa.ArrowInvalid as exc:
-                raise ValueError("`secret_names` is not a valid RE2 regex") from exc
+                raise ValueError("not a valid RE2 regex") from exc
         return value
 
 
-def scrub_secrets(values: pa.Array, names: str | None, placeholder: str) -> pa.Array:
-    """Replace credential parameter values and JWTs (one RE2 pass each, whole column)."""
-    marker = placeholder.replace("\\", "\\\\")
-    values = pc.replace_substring_regex(values, _JWT, marker)
+def scrub_named(values: pa.Array, names: str | None, placeholder: str) -> pa.Array:
+    """Replace the values of parameters named by ``names`` (one RE2 pass, whole column)."""
     if names is None:
         return values
     pattern = rf"(?i)(^|[?&;/])((?:{names})=)[^&#;?\s]+"
-    return pc.replace_substring_regex(values, pattern, rf"\1\2{marker}")
+    return pc.replace_substring_regex(values, pattern, r"\1\2" + _literal(placeholder))
+
+
+def _literal(text: str) -> str:
+    return text.replace("\\", "\\\\")
 
 
 @register
@@ -153,6 +164,7 @@ class UrlScrub(Transform[UrlScrubParams]):
         km = self.params.gps_precision_km
         replacements = coarsen_gps_spans(strings, spans, replacements, km)
         scrubbed = replace_spans(strings, spans, replacements)
-        return {
-            "": scrub_secrets(scrubbed, self.params.secret_names, self.params.secret_placeholder)
-        }
+        params = self.params
+        scrubbed = pc.replace_substring_regex(scrubbed, _JWT, _literal(params.secret_placeholder))
+        scrubbed = scrub_named(scrubbed, params.secret_names, params.secret_placeholder)
+        return {"": scrub_named(scrubbed, params.id_names, params.id_placeholder)}
