@@ -4,8 +4,12 @@ Truth: the same two positions written in each shape of `tests.geo_truth`; the ch
 `geo_truth.problems` (not null, no coordinate kept to 4 decimals, each within half a cell).
 """
 
+import re
+
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from transform_helpers import make_ctx
 
 from deidflow.detect.spans import find_spans
@@ -116,3 +120,22 @@ def test_grid_cell_of_the_truth():
     out = coarsen_text(fill("{lat},{lng}"), 1.0)
     lat, lng = (float(v) for v in out.split(","))
     assert abs(lat - float(LAT)) <= step / 2 and abs(lng - float(LNG)) <= step / 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(-89.9, 89.9),
+    st.floats(-179.9, 179.9),
+    st.sampled_from([t for n, t in TEMPLATES if n != "latitude_only"]),
+    st.sampled_from([1.0, 10.0]),
+)
+def test_any_position_in_any_shape_lands_in_its_cell(lat, lng, template, km):
+    """Property: not null, within half a cell of the truth, the truth not kept (6 decimals)."""
+    raw_lat, raw_lng = f"{lat:.6f}", f"{lng:.6f}"
+    out = coarsen_text(fill(template, raw_lat, raw_lng), km)
+    assert out is not None
+    step = grid_step(km)[0]
+    numbers = [float(n) for n in re.findall(r"[-+]?\d+\.\d+", out)]
+    for raw in (raw_lat, raw_lng):
+        assert any(abs(n - float(raw)) <= step / 2 + 1e-4 for n in numbers)
+        assert raw.lstrip("-") not in out
