@@ -38,12 +38,18 @@ URL_TEMPLATES: list[tuple[str, str]] = [
     ("text_hemisphere", "位置 {lat}N {lng}E 附近"),
 ]
 
-_NUMBER = re.compile(r"[-+]?\d+\.\d+")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 def fill(template: str, lat: str = LAT, lng: str = LNG) -> str:
     """Write one position in a template."""
     return template.format(lat=lat, lng=lng)
+
+
+def half_cell(precision_km: float) -> float:
+    """How far a coarsened number may lie from the truth: half a cell plus printed rounding."""
+    step, decimals = grid_step(precision_km)
+    return step / 2 + 0.5 * 10.0**-decimals + 1e-9
 
 
 def problems(output: str | None, truth: tuple[str, ...], precision_km: float = 1.0) -> list[str]:
@@ -54,9 +60,8 @@ def problems(output: str | None, truth: tuple[str, ...], precision_km: float = 1
     for raw in truth:
         if raw[: raw.index(".") + 5] in output:
             found.append(f"raw coordinate {raw} kept")
-    step = grid_step(precision_km)[0]
     numbers = [float(n) for n in _NUMBER.findall(output)]
     for raw in truth:
-        if not any(abs(n - float(raw)) <= step / 2 + 1e-4 for n in numbers):
+        if not any(abs(n - float(raw)) <= half_cell(precision_km) for n in numbers):
             found.append(f"no coordinate within half a cell of {raw}")
     return found
