@@ -84,6 +84,9 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMzgxMjM0NTY3OCJ9.c2lnbmF0dXJlLXBhcnQ"
         ("sn=SN8F3A2B1C9D&page=2", "sn=%3CID%3E&page=2"),  # device serial
         ("uid=884213&device_id=a1b2c3", "uid=%3CID%3E&device_id=%3CID%3E"),
         ("unsubscribe=1&lang=zh-CN", "unsubscribe=1&lang=zh-CN"),
+        ("name=Zhang+Wei&page=2", "name=%3CPERSON%3E&page=2"),  # a name by its parameter
+        ("real_name=%E5%BC%A0%E4%BC%9F", "real_name=%3CPERSON%3E"),
+        ("product_name=router", "product_name=router"),
     ],
 )
 def test_credentials_and_ids_in_query_values_are_replaced(keyring, raw, expected):
@@ -92,7 +95,7 @@ def test_credentials_and_ids_in_query_values_are_replaced(keyring, raw, expected
     assert out == [expected]
 
 
-@pytest.mark.parametrize("option", ["secret_names", "id_names"])
+@pytest.mark.parametrize("option", ["secret_names", "id_names", "person_names"])
 def test_parameter_names_must_be_re2(option):
     with pytest.raises(ConfigError, match=option):
         build_transform("url_scrub", {option: "(?<=x)token"})

@@ -18,7 +18,9 @@ Credentials and account or device ids are no entity but link a visit to a person
 ``url_scrub`` also replaces the value of every parameter whose name matches ``secret_names``
 (``token=``, ``access_token=``, ``sid=``, ``;jsessionid=``, ...) and every JWT (``eyJ...``) with
 ``%3CSECRET%3E``, and of every parameter named by ``id_names`` (``sn=``, ``uid=``,
-``device_id=``, ...) with ``%3CID%3E``: one RE2 replacement per list over the column.
+``device_id=``, ...) with ``%3CID%3E``, and of every parameter named by ``person_names``
+(``name=``, ``username=``, ``real_name=``, ...) with ``%3CPERSON%3E`` (a name in a parameter of
+its own is found by its name even when no recognizer knows it): one RE2 replacement per list.
 
 Rows without spans are returned untouched; overlapping spans are merged and scrubbed as one.
 Replacement is vectorised over the whole column (``_spans.replace_spans``).
@@ -102,6 +104,10 @@ ID_NAMES = (
     r"sn|serial(?:_?(?:no|num|number))?|uid|user_?id|device_?id|member_?id|customer_?id"
     r"|account(?:_?id)?|openid|unionid"
 )
+PERSON_NAMES = (
+    r"name|user_?name|real_?name|nick_?name|full_?name|first_?name|last_?name|contact_?name"
+    r"|customer_?name|xingming"
+)
 _JWT = r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"
 
 
@@ -117,8 +123,12 @@ class UrlScrubParams(SpanScrubParams):
         ID_NAMES, description="RE2 regex of parameter names whose values are account/device ids"
     )
     id_placeholder: str = "%3CID%3E"
+    person_names: str | None = Field(
+        PERSON_NAMES, description="RE2 regex of parameter names whose values are person names"
+    )
+    person_placeholder: str = "%3CPERSON%3E"
 
-    @field_validator("secret_names", "id_names")
+    @field_validator("secret_names", "id_names", "person_names")
     @classmethod
     def _is_re2(cls, value: str | None) -> str | None:
         if value is not None:
@@ -167,4 +177,5 @@ class UrlScrub(Transform[UrlScrubParams]):
         params = self.params
         scrubbed = pc.replace_substring_regex(scrubbed, _JWT, _literal(params.secret_placeholder))
         scrubbed = scrub_named(scrubbed, params.secret_names, params.secret_placeholder)
-        return {"": scrub_named(scrubbed, params.id_names, params.id_placeholder)}
+        scrubbed = scrub_named(scrubbed, params.id_names, params.id_placeholder)
+        return {"": scrub_named(scrubbed, params.person_names, params.person_placeholder)}
