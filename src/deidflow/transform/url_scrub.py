@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from pydantic import Field, field_validator
 
 from deidflow.entities import Entity
-from deidflow.transform._arrow import to_array, to_strings
+from deidflow.transform._arrow import on_distinct, to_array, to_strings
 from deidflow.transform._geo_text import coarsen_texts
 from deidflow.transform._spans import (
     clean_spans,
@@ -174,8 +174,12 @@ class UrlScrub(Transform[UrlScrubParams]):
         km = self.params.gps_precision_km
         replacements = coarsen_gps_spans(strings, spans, replacements, km)
         scrubbed = replace_spans(strings, spans, replacements)
+        # URL parts repeat: the name-based passes run once per distinct value.
+        return {"": on_distinct(scrubbed, self._scrub_named)}
+
+    def _scrub_named(self, values: pa.Array) -> pa.Array:
         params = self.params
-        scrubbed = pc.replace_substring_regex(scrubbed, _JWT, _literal(params.secret_placeholder))
-        scrubbed = scrub_named(scrubbed, params.secret_names, params.secret_placeholder)
-        scrubbed = scrub_named(scrubbed, params.id_names, params.id_placeholder)
-        return {"": scrub_named(scrubbed, params.person_names, params.person_placeholder)}
+        values = pc.replace_substring_regex(values, _JWT, _literal(params.secret_placeholder))
+        values = scrub_named(values, params.secret_names, params.secret_placeholder)
+        values = scrub_named(values, params.id_names, params.id_placeholder)
+        return scrub_named(values, params.person_names, params.person_placeholder)
