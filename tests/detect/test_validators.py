@@ -45,7 +45,9 @@ TABLE = [
     (Entity.PHONE_NUMBER, "2026-11-10", False),  # a date
     (Entity.GPS, "31.2304,121.4737", True),
     (Entity.GPS, "-33.86, 151.20", True),
-    (Entity.GPS, "91.0,10.0", False),  # latitude out of range
+    (Entity.GPS, "91.0,100.0", False),  # neither number is a latitude
+    (Entity.GPS, "121.4737,31.2304", True),  # lng,lat (Amap order)
+    (Entity.GPS, "181.0,10.0", False),  # out of range
     (Entity.CN_RIC, "11010519491231002X", True),
     (Entity.CN_RIC, "110105194912310021", False),  # bad check character
     (Entity.CELL_ID, "460-00-4301-20522", True),

@@ -156,7 +156,7 @@ WEB_LOGS = [
     ("user", "direct", "PERSON", "pseudonymize", "drop"),
     ("ts", "quasi", None, "time_bucket", "time_bucket"),
     ("method", "none", None, "keep", "keep"),
-    ("path", "quasi", None, "keep", "route_template"),
+    ("path", "quasi", None, "url_scrub", "route_template"),  # issue 14: ids in paths
     ("query", "free_text", None, "url_scrub", "query_allowlist"),
     ("status", "none", None, "keep", "keep"),
     ("referrer", "free_text", None, "url_scrub", "referrer_domain"),

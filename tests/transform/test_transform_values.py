@@ -65,8 +65,11 @@ def test_phone_country(value, params, code):
         (" 31.2304 , 121.4737 ", 1.0, "31.2298,121.4741"),  # spaces
         ("31.2304,121.4737", 10.0, "31.216,121.497"),
         ("-33.8688,151.2093", 10.0, "-33.911,151.231"),  # southern hemisphere floors down
-        ("91.0,10.0", 1.0, None),  # out of range
-        ("N31 E121", 1.0, None),  # unparseable
+        ("121.4737,31.2304", 1.0, "121.4741,31.2298"),  # lng,lat: same cells, same order
+        ("191.0,10.0", 1.0, "191.0,10.0027"),  # 191 is no coordinate: kept, 10 snapped
+        ("191.0,200.0", 1.0, None),  # no coordinate at all
+        ("N31 E121", 1.0, None),  # whole degrees inside words: not read as a position
+        ("unknown", 1.0, None),  # no position
         (None, 1.0, None),
     ],
 )

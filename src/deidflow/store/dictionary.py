@@ -31,7 +31,9 @@ TRANSFORM_DESCRIPTIONS: dict[str, str] = {
     "generalize": "Value generalised to a coarser level (e.g. a date to its year).",
     "time_bucket": "Timestamp rounded down to a time bucket.",
     "text_scrub": "Free text with personal data (e-mails, phones, ids, names) replaced by "
-    "placeholders such as `<EMAIL_ADDRESS>`.",
+    "placeholders such as `<EMAIL_ADDRESS>`; positions coarsened to a grid in place.",
+    "url_scrub": "URL part (path, query, referrer) with personal data replaced by placeholders "
+    "such as `%3CEMAIL_ADDRESS%3E` or by keyed pseudonyms; positions coarsened to a grid in place.",
     "user_agent_parse": "User-agent string replaced by its browser, OS and device family.",
     "query_allowlist": "Query string reduced to allowlisted parameters (campaign tags such as "
     "`utm_source`) whose values are in a closed vocabulary; everything else is removed.",

@@ -21,6 +21,18 @@ _HEX = re.compile(r"[0-9a-f]{8,}", re.I)
 _DIGIT_RUN = re.compile(r"[0-9]{5,}")
 _WORD_SPLIT = re.compile(r"[-_.~]")
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]{1,64}")
+# The internal tier's `url_scrub` markers (`%3CEMAIL_ADDRESS%3E` decodes to `<EMAIL_ADDRESS>`):
+# the partner tier reads scrubbed paths and gives them the kind the raw value would have had.
+_MARKER = re.compile(r"<([A-Z_]+)>|\{([A-Z_]+)\}")
+_MARKER_KINDS = {
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "id",
+    "CN_RIC": "id",
+    "IMEI": "id",
+    "IMEISV": "id",
+    "CELL_ID": "id",
+    "IP_ADDRESS": "id",
+}
 _EXTENSION = re.compile(r"(?P<stem>.+)\.(?P<ext>[A-Za-z][A-Za-z0-9]{0,4})")
 
 
@@ -47,8 +59,12 @@ def identifier_kind(text: str) -> str | None:
     Kinds: ``email`` (any ``@``), ``uuid``, ``id`` (a number or a phone-like digit run),
     ``hex`` (>= 8 hex digits with a digit in them), ``token`` (any run of >= 5 digits, or a word
     between ``-_.~`` that is >= 16 characters mixing letters and digits or has >= 5 digits in
-    >= 8 characters), ``text`` (non-ASCII).
+    >= 8 characters), ``text`` (non-ASCII). A ``url_scrub`` marker (``<PHONE_NUMBER>``) gets
+    the kind of the value it stands for (``text`` for names, MACs and the like).
     """
+    marker = _MARKER.fullmatch(text)
+    if marker:
+        return _MARKER_KINDS.get(marker[1] or marker[2], "text")
     if "@" in text:
         return "email"
     if _UUID.fullmatch(text):

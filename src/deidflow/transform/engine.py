@@ -171,7 +171,9 @@ class Engine:
     ) -> TransformContext:
         plan = column.plan
         spans = None
-        if plan.role is Role.FREE_TEXT and any(s.name in TEXT_TRANSFORMS for s in column.steps):
+        # A span scrubber gets the engine's spans whatever the column's role (the internal
+        # tier's request `path` is a quasi-identifier scrubbed by `url_scrub`: issue 14).
+        if any(s.name in TEXT_TRANSFORMS for s in column.steps):
             spans = self._spans(column, values, row_context)
             if spans is not None:
                 for item in pc.value_counts(spans["entity"]).to_pylist():

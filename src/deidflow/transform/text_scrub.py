@@ -5,7 +5,8 @@
 span's pseudonym, so one person gets the same fake name everywhere (for one key, tier and partner);
 a surrogate that happens to equal the original is re-drawn, and entities Faker cannot imitate get
 the placeholder. Placeholders are written by the vectorised span replacement (`_spans`);
-surrogates by presidio-anonymizer operators, only on rows with spans.
+surrogates by presidio-anonymizer operators, only on rows with spans. In both modes a GPS span
+becomes the coarsened position (``gps_precision_km``, as in ``url_scrub``), not a marker.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import pyarrow.compute as pc
 from faker import Faker
 
 from deidflow.transform._arrow import to_strings
+from deidflow.transform._geo_text import coarsen_text
 from deidflow.transform._spans import placeholders, replace_spans, span_texts
 from deidflow.transform.base import Transform, TransformContext
 from deidflow.transform.pseudonymize import pseudonymize_by_entity
 from deidflow.transform.registry import register
-from deidflow.transform.url_scrub import SpanScrubParams, select_spans
+from deidflow.transform.url_scrub import SpanScrubParams, coarsen_gps_spans, select_spans
 
 if TYPE_CHECKING:
     from presidio_anonymizer import AnonymizerEngine
@@ -87,6 +89,7 @@ class TextScrub(Transform[TextScrubParams]):
             return {"": strings}
         if self.params.mode == "placeholder":  # no per-row work: one vectorised replacement
             marks = placeholders(spans["entity"], self.params.placeholder)
+            marks = coarsen_gps_spans(strings, spans, marks, self.params.gps_precision_km)
             return {"": replace_spans(strings, spans, marks)}
         operators = self._operators(strings, spans, ctx)
         rows = pc.unique(spans["row"]).sort()
@@ -122,7 +125,14 @@ class TextScrub(Transform[TextScrubParams]):
             fallback = self._placeholder(entity)
             return lambda text: surrogate(faker, entity, text, lookup[(entity, text)], fallback)
 
-        return {e: OperatorConfig("custom", {"lambda": _make(e)}) for e in entities}
+        operators = {e: OperatorConfig("custom", {"lambda": _make(e)}) for e in entities}
+        km = self.params.gps_precision_km
+        if "GPS" in operators and km is not None:  # coarsened, as in placeholder mode
+            fallback = self._placeholder("GPS")
+            operators["GPS"] = OperatorConfig(
+                "custom", {"lambda": lambda text: coarsen_text(text, km) or fallback}
+            )
+        return operators
 
     def _placeholder(self, entity: str) -> str:
         return self.params.placeholder.format(entity=entity)

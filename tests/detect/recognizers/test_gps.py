@@ -20,6 +20,18 @@ GPS_CASES = [
     ('{"latitude": 31.23, "longitude": 121.47}', ["121.47", "31.23"]),  # keyed JSON values
     ("version 1.2, 3.4", []),  # version-like pair without context
     ("Chrome/120.0.6099.71", []),  # UA version
+    # issue 14 item 3: every form a URL, an app or a form writes
+    ("location=121.4737,31.2304", ["121.4737,31.2304"]),  # Amap: lng,lat
+    ("pos=31.2304%2C121.4737&z=3", ["31.2304%2C121.4737"]),  # encoded comma
+    ("pos=31.2304%252C121.4737", ["31.2304%252C121.4737"]),  # encoded twice
+    ('"coordinates": [121.4737, 31.2304]', ["121.4737, 31.2304"]),  # GeoJSON lon,lat
+    ('{"type":"Point","coordinates":[121.4737,31.2304]}', ["121.4737,31.2304"]),
+    ("31.2304N 121.4737E", ["31.2304N 121.4737E"]),  # hemisphere letters
+    ("at 121.4737E, 31.2304N", ["121.4737E, 31.2304N"]),  # either order
+    ("31.2304°N, 121.4737°E", ["31.2304°N, 121.4737°E"]),
+    ('{"lat":"31.2304","lng":"121.4737"}', ["121.4737", "31.2304"]),  # strings in JSON
+    ("took 1.52s 3.4e", []),  # lower case is no hemisphere
+    ("at 121.4737,131.2304", []),  # no number within ±90
 ]
 
 
@@ -30,5 +42,8 @@ def test_gps_table(analyzer, text, expected):
 
 def test_position_ranges():
     assert is_valid_position("-90.0,-180.0")
-    assert not is_valid_position("90.1,0.0")
+    assert is_valid_position("121.4737,31.2304")  # lng,lat
+    assert not is_valid_position("90.1,90.5")
+    assert not is_valid_position("181.0,0.0")
+    assert is_valid_position("31.2304%2C121.4737")
     assert is_valid_position("0°0'0\"N 0°0'0\"E")

@@ -53,6 +53,10 @@ CASES = [
     (Entity.GPS, "31°13'49\"N 121°28'25\"E", True),
     (Entity.GPS, "order total 45.50, 3 items", False),
     (Entity.GPS, "v1.2.31.2304,121.4737", False),  # inside a dotted run
+    (Entity.GPS, "location=121.4737,31.2304", True),  # lng,lat
+    (Entity.GPS, "pos=31.2304%2C121.4737", True),  # encoded comma
+    (Entity.GPS, "31.2304N 121.4737E", True),
+    (Entity.GPS, "Chrome/120.0.6099.71 Safari/537.36", False),
 ]
 
 

@@ -1,4 +1,10 @@
-"""GPS position recognizer: "lat,lon" pairs, DMS notation and keyed values such as `lat=31.23`."""
+"""GPS position recognizer: "lat,lon" pairs, DMS notation and keyed values such as `lat=31.23`.
+
+Pairs are read in either order (Amap's `location=lng,lat`, GeoJSON `[lon, lat]`), also with a
+percent-encoded comma (`pos=31.2304%2C121.4737`), and decimal degrees with hemisphere letters
+(`31.2304N 121.4737E`, either order). A pair is valid when both numbers are within ±180 and one
+of them within ±90.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,15 @@ _NUM_LEFT = r"(?<![\w.])"
 _NUM_RIGHT = r"(?![\w])(?!\.\d)"
 _LAT = r"[-+]?\d{1,2}\.\d+"
 _LON = r"[-+]?\d{1,3}\.\d+"
-_PAIR_PRECISE = _NUM_LEFT + r"[-+]?\d{1,2}\.\d{3,}\s*,\s*[-+]?\d{1,3}\.\d{3,}" + _NUM_RIGHT
-_PAIR_COARSE = _NUM_LEFT + _LAT + r"\s*,\s*" + _LON + _NUM_RIGHT
+_SEP = r"\s*(?:,|%(?:25)?2[cC])\s*"  # a comma, also percent-encoded once or twice
+_PAIR_PRECISE = _NUM_LEFT + r"[-+]?\d{1,3}\.\d{3,}" + _SEP + r"[-+]?\d{1,3}\.\d{3,}" + _NUM_RIGHT
+_PAIR_COARSE = _NUM_LEFT + _LON + _SEP + _LON + _NUM_RIGHT
+# Hemisphere letters are upper case (`(?-i:...)`: the patterns are compiled case-insensitive).
+_HEMI_NS = r"\d{1,2}\.\d+\s*(?-i:[NS])"
+_HEMI_EW = r"\d{1,3}\.\d+\s*(?-i:[EW])"
+_HEMI = (
+    _NUM_LEFT + rf"(?:{_HEMI_NS}[,;\s]*{_HEMI_EW}|{_HEMI_EW}[,;\s]*{_HEMI_NS})" + r"(?![A-Za-z])"
+)
 _SEC = r"(?:\d{1,2}(?:\.\d+)?\s*(?:\"|″|''|”))?"
 _DMS_PART = r"\d{1,3}(?:\.\d+)?\s*°\s*(?:\d{1,2}(?:\.\d+)?\s*['′’]\s*" + _SEC + r")?\s*"
 _DMS = _DMS_PART + r"[NS][,;\s]*" + _DMS_PART + r"[EW](?![A-Za-z])"
@@ -22,6 +35,7 @@ _KEYED_LAT = r"(?<=\blat(?:itude)?[\"']?\s*[=:]\s*[\"']?)" + _LAT + _NUM_RIGHT
 _KEYED_LON = r"(?<=\b(?:lon|lng|long|longitude)[\"']?\s*[=:]\s*[\"']?)" + _LON + _NUM_RIGHT
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HEMISPHERE = re.compile(r"[NSEW]")
+_ENCODED_COMMA = re.compile(r"%(?:25)?2C", re.I)
 
 
 def _dms_to_degrees(part: str) -> float | None:
@@ -41,9 +55,10 @@ def is_valid_position(value: str) -> bool:
     """Return whether a matched position is in range: DMS, a "lat,lon" pair or a single value."""
     if "°" in value:
         return _valid_dms(value.upper())
+    value = _ENCODED_COMMA.sub(",", value)
     numbers = [abs(float(v)) for v in re.findall(r"[-+]?\d+(?:\.\d+)?", value)]
-    if len(numbers) == 2:
-        return numbers[0] <= 90 and numbers[1] <= 180
+    if len(numbers) == 2:  # either order: lat,lon or lon,lat (Amap, GeoJSON)
+        return max(numbers) <= 180 and min(numbers) <= 90
     return len(numbers) == 1 and numbers[0] <= 180
 
 
@@ -55,6 +70,7 @@ class GpsRecognizer(DeidflowPatternRecognizer):
         Pattern("latlon_precise", _PAIR_PRECISE, 0.6),
         Pattern("latlon_coarse", _PAIR_COARSE, 0.3),
         Pattern("dms", _DMS, 0.8),
+        Pattern("hemisphere", _HEMI, 0.8),
         Pattern("keyed_lat", _KEYED_LAT, 0.7),
         Pattern("keyed_lon", _KEYED_LON, 0.7),
     )
@@ -62,7 +78,9 @@ class GpsRecognizer(DeidflowPatternRecognizer):
     CONTEXT_REQUIRED = frozenset({"latlon_coarse"})
     # RE2: a pair with its look-behind consumed and both decimals (`45.50, 3 items` is no pair).
     PREFILTER = (
-        r"(?:^|[^\w.])[-+]?\d{1,2}\.\d+\s*,\s*[-+]?\d{1,3}\.\d|°|(?i:lat|lon|lng)[\w\"']*\s*[=:]"
+        r"(?:^|[^\w.])[-+]?\d{1,3}\.\d+\s*(?:,|%(?:25)?2[cC])\s*[-+]?\d{1,3}\.\d"
+        r"|°|(?i:lat|lon|lng)[\w\"']*\s*[=:]"
+        r"|\d\.\d+\s*[NS][,;\s]*\d{1,3}\.\d|\d\.\d+\s*[EW][,;\s]*\d{1,2}\.\d"
     )
 
     def validate_result(self, pattern_text: str) -> bool | None:
