@@ -238,7 +238,7 @@ def _run(tool: str, raw: Path, source: str) -> Result:
 
 
 def _deidflow_scores(raw: Path, source: str) -> list[dict[str, Any]]:
-    from deidflow.detect.evaluate import evaluate
+    from deidflow.pipeline.evaluate import evaluate
 
     return list(evaluate(raw, DAY, [source]).to_table().to_pylist())
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from deidflow.detect.classify import classify_columns
-from deidflow.detect.evaluate import evaluate
 from deidflow.generate import generate
 from deidflow.ingest import MemoryQuarantine, read_file
+from deidflow.pipeline.evaluate import evaluate
 
 DAY = date(2026, 11, 1)
 KINDS = {"web_logs": "access_log", "app_events": "device_events"}

@@ -209,7 +209,7 @@ def evaluate(
     ] = False,
 ) -> None:
     """Measure detection recall and precision against generated ground truth."""
-    from deidflow.detect.evaluate import evaluate as run_evaluate
+    from deidflow.pipeline.evaluate import evaluate as run_evaluate
 
     report = run_evaluate(data, day)
     typer.echo(report.to_json() if as_json else report.to_markdown())

@@ -17,10 +17,10 @@ from deidflow.detect.evaluate import (
     TARGET_ENTITIES,
     EvaluationReport,
     Score,
-    evaluate,
 )
 from deidflow.errors import ConfigError
 from deidflow.generate import generate
+from deidflow.pipeline.evaluate import evaluate
 
 DAY = date(2026, 11, 1)
 WEB_TRUTH = Path("_truth/web_logs/2026-11-01/pii.jsonl")

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from deidflow.detect.evaluate import MIN_PRECISION, MIN_RECALL, EvaluationReport, evaluate
+from deidflow.detect.evaluate import MIN_PRECISION, MIN_RECALL, EvaluationReport
 from deidflow.generate.variant import generate_variant
 from deidflow.pipeline import run_day
+from deidflow.pipeline.evaluate import evaluate
 from tests.detect._variant import internal_text, must_not_survive, read_cells, read_truth
 from tests.pipeline.conftest import make_settings
 

@@ -3,42 +3,38 @@
 Units of comparison (issue 4, `deidflow evaluate`):
 
 * **cell** -- `(file, record, sheet, column, entity)`. Every truth row names its cell (a span
-  inside a text cell names that cell too). A cell is predicted when its column is classified
-  `direct` with the entity, or when a span of the entity is found in it (free-text columns).
+  inside a text cell names that cell too). A cell is predicted when the pipeline treats its
+  column as a `direct` identifier of the entity, or finds a span of the entity in it.
 * **span** -- truth rows with a `start`. A predicted span of the same cell and entity matches a
   truth span when it COVERS it (`start <= t.start` and `end >= t.end`, so scrubbing it leaves
   nothing of the value) and is at most twice as long (`len(truth) / len(pred) >= 0.5`, so a
   span swallowing the whole text does not count). A truth span is found when some predicted span
-  matches it, or when its cell is classified `direct` (the whole value is replaced, whatever
-  entity the column holds); a predicted span matching no truth span is a false positive.
+  matches it, or when its cell is a `direct` value (replaced whole, whatever entity the column
+  holds); a predicted span matching no truth span is a false positive.
 
-Columns are classified per file by `detect.columns.FileClassifier`, the path the pipeline's
-internal tier takes (one path: what is scored is what the pipeline decides; policy column rules
-are not applied here). Truth `field` is the header as written: form columns are mapped back
-through the field metadata `deidflow.original_name`, log and event columns by identity. Spans
-come from `find_spans` plus, where a record names its own person / e-mail / phone / company in
-`direct` columns, row-context matching (`find_row_context_spans`). IP spans found in
-`user_agent` columns are also counted on their own: the issue demands none.
+One path (issue 14): predictions are what the internal tier's own engine finds
+(`deidflow.pipeline.evaluate` passes a `FilePredictor` per input file: per-file classification,
+the policy's plan, the span detector and row-context spans handed to every span scrubber, URL
+paths included). Truth `field` is the header as written: form columns are mapped back through
+the field metadata `deidflow.original_name`, log and event columns by identity. IP spans found
+in `user_agent` columns are also counted on their own: the issue demands none.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
-from presidio_analyzer import RecognizerResult
 
-from deidflow.detect.classify import PROVENANCE, Classification
-from deidflow.detect.columns import FileClassifier, flatten_nested
-from deidflow.detect.recognizers.person import find_row_context_spans
-from deidflow.detect.spans import find_spans, resolve_overlaps, spans_to_table
-from deidflow.entities import Entity, Role
+from deidflow.detect.classify import Classification
+from deidflow.entities import Entity
 from deidflow.errors import ConfigError
 from deidflow.ingest import MemoryQuarantine, read_file
 
@@ -53,12 +49,6 @@ TARGET_ENTITIES = (
 )
 MIN_RECALL, MIN_PRECISION = 0.995, 0.98
 UA_COLUMNS = frozenset({"user_agent"})
-CONTEXT_ENTITIES = (
-    Entity.PERSON,
-    Entity.EMAIL_ADDRESS,
-    Entity.PHONE_NUMBER,
-    Entity.ORGANIZATION,
-)
 CELL = ["file", "record", "sheet", "column", "entity"]
 MIN_COVER_RATIO = 0.5
 _ORIGINAL = b"deidflow.original_name"
@@ -169,13 +159,40 @@ class EvaluationReport:
         return misses + ([f"{self.ua_ips} IPs found in user-agent strings"] if self.ua_ips else [])
 
 
+class FilePredictor(Protocol):
+    """What the pipeline finds in one input file (`deidflow.pipeline.evaluate` makes these).
+
+    `classify` flattens a batch and decides its columns as the internal stage does; `predict`
+    returns where the internal tier's engine found personal data in that batch: a table with
+    `row`, `column`, `entity`, `start`, `end` (start and end null for a whole direct value).
+    """
+
+    @property
+    def classification(self) -> Classification: ...  # noqa: D102
+
+    def classify(self, batch: pa.RecordBatch) -> pa.RecordBatch: ...  # noqa: D102
+
+    def predict(self, batch: pa.RecordBatch) -> pa.Table: ...  # noqa: D102
+
+
+PredictorFactory = Callable[[str], FilePredictor]
+"""Source name -> a fresh predictor for one of its files."""
+
+
 def evaluate(
-    raw_dir: Path, day: date | None = None, sources: Iterable[str] = tuple(SOURCE_KINDS)
+    raw_dir: Path,
+    predictors: PredictorFactory,
+    day: date | None = None,
+    sources: Iterable[str] = tuple(SOURCE_KINDS),
 ) -> EvaluationReport:
-    """Detect personal data in the generated raw files under `raw_dir` and score it.
+    """Score what `predictors` find in the generated raw files under `raw_dir` against truth.
+
+    The pipeline passes its own internal-tier path (`deidflow.pipeline.evaluate`), so what is
+    scored is what the pipeline does: one detection path.
 
     Args:
         raw_dir: the `--out` folder of `deidflow generate` (with `_truth/`).
+        predictors: a fresh `FilePredictor` per input file of a source.
         day: only this day (default: every day folder found).
         sources: generated sources to evaluate.
 
@@ -187,7 +204,7 @@ def evaluate(
         raise ConfigError("sources", f"{len(unknown)} unknown source name(s)", SOURCE_KINDS)
     outcome = _Outcome()
     for source, folder in _source_days(Path(raw_dir), sources, day):
-        outcome.add(source, folder, Path(raw_dir))
+        outcome.add(source, folder, Path(raw_dir), predictors)
     if not outcome.truth:
         raise ConfigError("data", f"no ground truth under `{raw_dir}/_truth` for this selection")
     return outcome.report()
@@ -203,39 +220,38 @@ class _Outcome:
     quarantined: int = 0
     classes: dict[str, pa.Table] = field(default_factory=dict)
 
-    def add(self, source: str, folder: Path, root: Path) -> None:
+    def add(self, source: str, folder: Path, root: Path, predictors: PredictorFactory) -> None:
         truth_file = root / "_truth" / source / folder.name / "pii.jsonl"
         if not truth_file.is_file():
             return
         files = [f for f in sorted(folder.iterdir()) if f.is_file() and f.name[0] not in "._"]
         reads = [_read(f, SOURCE_KINDS[source], root) for f in files]
         classification = Classification([])
-        for read in reads:
-            classification = classification.combined(read.classification)
-        self.classes[f"{source}/{folder.name}"] = classification.to_table()
-        names = {read.label: read.original_names for read in reads}
-        self.truth.append(_load_truth(truth_file, names))
         for read in reads:  # each file with its own decisions, as the pipeline does
             self.records += read.records
             self.quarantined += read.quarantined
+            predictor = predictors(source)
             for batch in read.batches:
-                self._predict(batch, read.classification)
+                flat = predictor.classify(batch)
+                self._add_findings(_keys(flat), predictor.predict(flat))
+            classification = classification.combined(predictor.classification)
+        self.classes[f"{source}/{folder.name}"] = classification.to_table()
+        names = {read.label: read.original_names for read in reads}
+        self.truth.append(_load_truth(truth_file, names))
 
-    def _predict(self, batch: pa.RecordBatch, classes: Classification) -> None:
-        keys = _keys(batch)
-        for name in batch.column_names:
-            if name in PROVENANCE or name not in classes:
-                continue
-            decided = classes[name]
-            values = batch.column(name)
-            if decided.role is Role.DIRECT and decided.entity is not None:
-                self.cells.append(_cells(keys, values, name, decided.entity))
-            elif decided.role is Role.FREE_TEXT:
-                spans = _text_spans(batch, name, classes)
-                self.spans.append(_attach(keys, spans, name))
-                if name in UA_COLUMNS:
-                    ips = pc.equal(spans["entity"], Entity.IP_ADDRESS.value)
-                    self.ua_ips += int(pc.sum(ips).as_py() or 0)
+    def _add_findings(self, keys: pa.Table, found: pa.Table) -> None:
+        located = keys.take(found["row"])
+        for name in ("column", "entity", "start", "end"):
+            located = located.append_column(name, found[name])
+        whole = pc.is_null(located["start"])
+        self.cells.append(located.filter(whole).select(CELL))
+        spans = located.filter(pc.invert(whole))
+        self.spans.append(spans)
+        in_ua = pc.and_(
+            pc.is_in(spans["column"], pa.array(sorted(UA_COLUMNS), pa.string())),
+            pc.equal(spans["entity"], Entity.IP_ADDRESS.value),
+        )
+        self.ua_ips += int(pc.sum(pc.cast(in_ua, pa.int64())).as_py() or 0)
 
     def report(self) -> EvaluationReport:
         truth = pa.concat_tables(self.truth)
@@ -257,7 +273,6 @@ class _Outcome:
 class _FileRead:
     label: str
     batches: list[pa.RecordBatch]
-    classification: Classification
     original_names: dict[str, str]
     records: int
     quarantined: int
@@ -278,11 +293,7 @@ def _source_days(
 def _read(path: Path, kind: str, root: Path) -> _FileRead:
     label = path.relative_to(root).as_posix()
     reader = read_file(path, kind, quarantine=MemoryQuarantine(), label=label)
-    batches = [flatten_nested(b) for b in reader if b.num_rows]
-    classifier = FileClassifier()  # the pipeline's own path (`pipeline.internal`)
-    for batch in batches:
-        classifier.update(batch)
-    classification = classifier.classification
+    batches = [b for b in reader if b.num_rows]
     originals = {
         f.metadata[_ORIGINAL].decode(): f.name
         for b in batches[:1]
@@ -290,9 +301,7 @@ def _read(path: Path, kind: str, root: Path) -> _FileRead:
         if f.metadata and _ORIGINAL in f.metadata
     }
     stats = reader.stats
-    return _FileRead(
-        label, batches, classification, originals, stats.records_read, stats.records_quarantined
-    )
+    return _FileRead(label, batches, originals, stats.records_read, stats.records_quarantined)
 
 
 def _load_truth(path: Path, names: dict[str, dict[str, str]]) -> pa.Table:
@@ -318,53 +327,6 @@ def _keys(batch: pa.RecordBatch) -> pa.Table:
             "sheet": pc.fill_null(sheets.cast(pa.string()), ""),
         }
     )
-
-
-def _present(values: pa.Array) -> pa.Array:
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        return pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), 0), False)
-    return pc.is_valid(values)
-
-
-def _cells(keys: pa.Table, values: pa.Array, column: str, entity: Entity) -> pa.Table:
-    chosen = keys.filter(_present(values))
-    n = chosen.num_rows
-    chosen = chosen.append_column("column", pa.array([column] * n, pa.string()))
-    return chosen.append_column("entity", pa.array([entity.value] * n, pa.string()))
-
-
-def _text_spans(batch: pa.RecordBatch, name: str, classes: Classification) -> pa.Table:
-    """`find_spans` plus the record's own direct values found in the text, overlaps resolved."""
-    text = batch.column(name)
-    found = find_spans(text)
-    context = {
-        c.entity: batch.column(c.column)
-        for c in classes
-        if c.role is Role.DIRECT and c.entity in CONTEXT_ENTITIES and c.column in batch.schema.names
-    }
-    if not context:
-        return found
-    extra = find_row_context_spans(_strings(text), context)
-    if extra.num_rows == 0:
-        return found
-    return _merge_overlaps(pa.concat_tables([found, extra]))
-
-
-def _merge_overlaps(spans: pa.Table) -> pa.Table:
-    by_row: dict[int, list[RecognizerResult]] = {}
-    for row, start, end, entity, score in zip(*spans.to_pydict().values(), strict=True):
-        by_row.setdefault(row, []).append(RecognizerResult(entity, start, end, score))
-    merged = [s for row in sorted(by_row) for s in resolve_overlaps(row, by_row[row])]
-    return spans_to_table(merged)
-
-
-def _attach(keys: pa.Table, spans: pa.Table, column: str) -> pa.Table:
-    located = keys.take(spans["row"])
-    n = located.num_rows
-    located = located.append_column("column", pa.array([column] * n, pa.string()))
-    for name in ("entity", "start", "end"):
-        located = located.append_column(name, spans[name])
-    return located
 
 
 _CELL_KEYED = pa.schema(
@@ -448,10 +410,6 @@ def _scores(
 def _per_entity(table: pa.Table) -> dict[str, int]:
     counts = table.group_by("entity").aggregate([("entity", "count")])
     return dict(zip(counts["entity"].to_pylist(), counts["entity_count"].to_pylist(), strict=True))
-
-
-def _strings(values: pa.Array) -> pa.Array:
-    return values if pa.types.is_string(values.type) else pc.cast(values, pa.string())
 
 
 def _fmt(value: float | None) -> str:

@@ -43,15 +43,16 @@ class InternalResult:
     partition: PartitionResult | None = None
 
 
-class _FileTransformer:
+class FileTransformer:
     """Classifies one input file's columns from its own values and transforms its batches.
 
     One per file (issue 14): files of a day never share a decision by column name or position;
     the day's manifest gets the more protective decision where two files disagree.
     """
 
-    def __init__(self, job: Job, memos: dict[str, SpanMemo]) -> None:
+    def __init__(self, job: Job, memos: dict[str, SpanMemo], record_findings: bool = False) -> None:
         self.job = job
+        self.record_findings = record_findings  # `deidflow evaluate` scores what is found
         self.classifier = FileClassifier()
         self.engine: Engine | None = None
         self.memos = memos  # texts scanned in the day's earlier files are not scanned again
@@ -71,6 +72,7 @@ class _FileTransformer:
                 find_context_spans=find_row_context_spans,
                 timezone=self.job.settings.timezone,
                 memos=self.memos,
+                record_findings=self.record_findings,
             )
         return batch
 
@@ -80,13 +82,21 @@ class _FileTransformer:
         return self.classifier.classification
 
     def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Counter[str]]:
+        """Transform a classified batch; return it and the detection counts (no values)."""
         assert self.engine is not None, "classify() first"
         result = self.engine.apply(batch)
         return result.batch, result.detections
 
+    def predict(self, batch: pa.RecordBatch) -> pa.Table:
+        """Where the internal tier finds personal data in a classified batch (no values)."""
+        assert self.engine is not None and self.record_findings, "classify() first"
+        findings = self.engine.apply(batch).findings
+        assert findings is not None
+        return findings
+
 
 def _exclude(
-    batch: pa.RecordBatch, result: InternalResult, transform: _FileTransformer
+    batch: pa.RecordBatch, result: InternalResult, transform: FileTransformer
 ) -> pa.RecordBatch:
     birth = birth_column(transform.classification)
     minors = minor_mask(batch, birth, transform.job.day)
@@ -109,7 +119,7 @@ def _read_one(
 
     Returns the file's classification (empty for a file that failed).
     """
-    transform = _FileTransformer(job, memos)
+    transform = FileTransformer(job, memos)
     stats_before = (result.excluded.copy(), result.detections.copy())
     spool.begin_group()
     label = job.label_for(path)

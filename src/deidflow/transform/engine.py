@@ -58,6 +58,18 @@ class EngineResult:
 
     batch: pa.RecordBatch
     detections: Counter[str] = field(default_factory=Counter)
+    findings: pa.Table | None = None  # with `record_findings`: `FINDING_SCHEMA`, never values
+
+
+FINDING_SCHEMA = pa.schema(
+    [
+        ("row", pa.int64()),
+        ("column", pa.string()),
+        ("entity", pa.string()),
+        ("start", pa.int64()),  # null: the whole value (a direct identifier column)
+        ("end", pa.int64()),
+    ]
+)
 
 
 def _output_name(column: str, *suffixes: str) -> str:
@@ -91,6 +103,9 @@ class Engine:
         timezone: The company's IANA zone (`Settings.timezone`), for time buckets.
         memos: Span memos to share with other engines of the same run (the internal stage
             builds one engine per input file); keyed by column and the entities looked for.
+        record_findings: Also return what was found where (`EngineResult.findings`): the
+            spans handed to each scrubber and the rows of each direct identifier column.
+            `deidflow evaluate` scores exactly these, so it measures the pipeline's own path.
     """
 
     def __init__(
@@ -103,8 +118,10 @@ class Engine:
         find_context_spans: ContextSpanFinder | None = None,
         timezone: str = DEFAULT_TIMEZONE,
         memos: dict[str, SpanMemo] | None = None,
+        record_findings: bool = False,
     ) -> None:
         self.tier, self.partner, self.keyring = tier, partner, keyring
+        self.record_findings = record_findings
         self.timezone = timezone
         self.find_spans = find_spans
         self.find_context_spans = find_context_spans
@@ -122,17 +139,21 @@ class Engine:
         fields: list[pa.Field] = []
         arrays: list[pa.Array] = []
         detections: Counter[str] = Counter()
+        findings: list[pa.Table] = []
         row_context = self._row_context(batch)
         for name in batch.schema.names:
             column = self.columns[name]
             values = batch.column(name)
             ctx = self._context(column, values, detections, row_context)
+            if self.record_findings:
+                findings.append(_findings(column.plan, values, ctx.spans))
             for out_name, out_field, array in self._run(column, values, ctx):
                 names.append(out_name)
                 fields.append(out_field)
                 arrays.append(array)
         schema = pa.schema(fields)
-        return EngineResult(pa.RecordBatch.from_arrays(arrays, schema=schema), detections)
+        found = pa.concat_tables(findings) if findings else None
+        return EngineResult(pa.RecordBatch.from_arrays(arrays, schema=schema), detections, found)
 
     def _row_context(self, batch: pa.RecordBatch) -> dict[Entity, pa.Array]:
         """Return the batch's direct-identifier columns per entity (the first of each)."""
@@ -224,6 +245,42 @@ class Engine:
         if self.partner:
             meta["partner"] = self.partner
         return {PREFIX + key: value for key, value in meta.items()}
+
+
+def _findings(plan: ColumnPlan, values: pa.Array, spans: pa.Table | None) -> pa.Table:
+    """Where this column's detections lie: its spans, or its present values when direct."""
+    if spans is not None:
+        n = spans.num_rows
+        return pa.table(
+            {
+                "row": spans["row"],
+                "column": pa.array([plan.column] * n, pa.string()),
+                "entity": spans["entity"],
+                "start": spans["start"],
+                "end": spans["end"],
+            },
+            schema=FINDING_SCHEMA,
+        )
+    if plan.role is not Role.DIRECT or plan.entity is None:
+        return FINDING_SCHEMA.empty_table()
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    present = pc.is_valid(values)
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        length = pc.utf8_length(pc.utf8_trim_whitespace(values))
+        present = pc.fill_null(pc.greater(length, 0), False)
+    rows = pc.indices_nonzero(present).cast(pa.int64())
+    n = len(rows)
+    return pa.table(
+        {
+            "row": rows,
+            "column": pa.array([plan.column] * n, pa.string()),
+            "entity": pa.array([plan.entity.value] * n, pa.string()),
+            "start": pa.nulls(n, pa.int64()),
+            "end": pa.nulls(n, pa.int64()),
+        },
+        schema=FINDING_SCHEMA,
+    )
 
 
 def _accepts_memo(find_spans: SpanFinder) -> bool:
