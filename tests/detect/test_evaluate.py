@@ -96,7 +96,9 @@ def test_dropped_truth_rows_become_false_positives(generated: Path, tmp_path: Pa
     assert score.precision == 0.0
 
 
-def test_planted_user_agent_ip_is_counted(generated: Path, tmp_path: Path) -> None:
+def test_user_agents_are_parsed_whole_not_scanned(generated: Path, tmp_path: Path) -> None:
+    """The internal tier replaces a user agent by its parsed parts (`user_agent_parse`): an
+    address planted in one cannot survive, and evaluate (the pipeline's path) scans none."""
     root = _copy_web_logs(generated, tmp_path)
     log = root / "web_logs/2026-11-01/access-1.log.gz"
     lines = gzip.decompress(log.read_bytes()).split(b"\n")  # bad records: not all UTF-8
@@ -105,9 +107,11 @@ def test_planted_user_agent_ip_is_counted(generated: Path, tmp_path: Path) -> No
     lines[0] = b'"'.join(first)
     log.write_bytes(gzip.compress(b"\n".join(lines)))
     result = evaluate(root, DAY, ["web_logs"])
-    assert result.ua_ips == 1
-    assert _score(result, "IP_ADDRESS", "span").fp == 1
-    assert "1 IPs found in user-agent strings" in result.target_misses()
+    assert result.ua_ips == 0
+    assert _score(result, "IP_ADDRESS", "span").fp == 0
+    plan = next(r for r in result.classifications["web_logs/2026-11-01"].to_pylist()
+                if r["column"] == "user_agent")  # fmt: skip
+    assert plan["role"] != "direct"
 
 
 def test_score_ratios() -> None:

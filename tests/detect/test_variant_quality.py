@@ -23,6 +23,7 @@ from tests.pipeline.conftest import make_settings
 DAY = date(2026, 11, 1)
 ROWS, FORM_ROWS, SEED = 600, 100, 14
 IN_PROGRESS = pytest.mark.xfail(strict=False, reason="issue 14 in progress")
+IN_PROGRESS = lambda f: f  # noqa: E731
 # Every entity the variant day plants; span level where it plants values inside text.
 CELL_ENTITIES = (
     "CELL_ID", "CN_RIC", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "GPS", "IMEI", "IMEISV",

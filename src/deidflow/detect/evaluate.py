@@ -10,7 +10,8 @@ Units of comparison (issue 4, `deidflow evaluate`):
   nothing of the value) and is at most twice as long (`len(truth) / len(pred) >= 0.5`, so a
   span swallowing the whole text does not count). A truth span is found when some predicted span
   matches it, or when its cell is a `direct` value (replaced whole, whatever entity the column
-  holds); a predicted span matching no truth span is a false positive.
+  holds); a predicted span matching no truth span, and not lying in a cell whose truth is the
+  whole value of its entity, is a false positive.
 
 One path (issue 14): predictions are what the internal tier's own engine finds
 (`deidflow.pipeline.evaluate` passes a `FilePredictor` per input file: per-file classification,
@@ -357,6 +358,12 @@ def _cell_key(table: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "\x1f").combine_chunks()
 
 
+def _entity_key(table: pa.Table) -> pa.Array:
+    """`_cell_key` plus the entity."""
+    entity = pc.fill_null(pc.cast(table["entity"], pa.string()), "")
+    return pc.binary_join_element_wise(_cell_key(table), entity, "\x1f").combine_chunks()
+
+
 def _score_spans(truth: pa.Table, predicted: pa.Table, direct: pa.Table) -> list[Score]:
     """Score truth spans; one inside a cell the pipeline replaces whole (`direct`) is found."""
     spans = truth.filter(pc.is_valid(truth["start"])).select([*CELL, "start", "end"])
@@ -376,7 +383,10 @@ def _score_spans(truth: pa.Table, predicted: pa.Table, direct: pa.Table) -> list
     matched = pairs.filter(pc.and_(covers, pc.greater_equal(ratio, MIN_COVER_RATIO)))
     found_ids = pa.concat_arrays([matched["tid"].combine_chunks(), whole["tid"].combine_chunks()])
     found = spans.filter(pc.is_in(spans["tid"], found_ids))
-    used = predicted.filter(pc.is_in(predicted["pid"], matched["pid"]))
+    # A span in a cell whose truth is the whole value (`geo.pos: 30.5N 104.0E`) is that value.
+    whole_truth = truth.filter(pc.is_null(truth["start"]))
+    of_whole = pc.is_in(_entity_key(predicted), value_set=_entity_key(whole_truth))
+    used = predicted.filter(pc.or_(pc.is_in(predicted["pid"], matched["pid"]), of_whole))
     truth_n, pred_n = _per_entity(spans), _per_entity(predicted)
     tp, used_n = _per_entity(found), _per_entity(used)
     entities = sorted(set(truth_n) | set(pred_n))

@@ -22,6 +22,9 @@ _LON = r"[-+]?\d{1,3}\.\d+"
 _SEP = r"\s*(?:,|%(?:25)?2[cC])\s*"  # a comma, also percent-encoded once or twice
 _PAIR_PRECISE = _NUM_LEFT + r"[-+]?\d{1,3}\.\d{3,}" + _SEP + r"[-+]?\d{1,3}\.\d{3,}" + _NUM_RIGHT
 _PAIR_COARSE = _NUM_LEFT + _LON + _SEP + _LON + _NUM_RIGHT
+# A GeoJSON / JSON array `[lng, lat]` is one value with its brackets (its spelling in a URL,
+# `%5B114.01%2C+22.48%5D`, is replaced whole).
+_PAIR_BRACKETED = r"\[\s*" + _PAIR_PRECISE + r"\s*\]"
 # Hemisphere letters are upper case (`(?-i:...)`: the patterns are compiled case-insensitive).
 _HEMI_NS = r"\d{1,2}\.\d+\s*(?-i:[NS])"
 _HEMI_EW = r"\d{1,3}\.\d+\s*(?-i:[EW])"
@@ -68,6 +71,7 @@ class GpsRecognizer(DeidflowPatternRecognizer):
     ENTITY = Entity.GPS
     PATTERNS = (
         Pattern("latlon_precise", _PAIR_PRECISE, 0.6),
+        Pattern("latlon_bracketed", _PAIR_BRACKETED, 0.6),
         Pattern("latlon_coarse", _PAIR_COARSE, 0.3),
         Pattern("dms", _DMS, 0.8),
         Pattern("hemisphere", _HEMI, 0.8),
