@@ -101,7 +101,11 @@ def must_not_survive(row: dict[str, object], cells: dict[CellKey, str]) -> Itera
     entity, run = str(row["entity"]), written_run(row, cells)
     for text in {*decode_layers(run), *decode_layers(str(row["value"]))}:
         if entity == "GPS":
-            yield from re.findall(r"\d+\.\d{4,}", text)
+            # The 1 km grid prints centres with 4 decimals, so a 4-decimal coordinate can
+            # equal some cell's centre by chance: those count as raw only as the written pair.
+            yield from re.findall(r"\d+\.\d{5,}", text)
+            if len(re.findall(r"\d+\.\d+", text)) > 1:
+                yield text
         elif entity in _DIGITS and len(re.sub(r"\D", "", text)) < MIN_DIGITS:
             if row["start"] is not None and int(str(row["start"])) >= 5:
                 start = int(str(row["start"]))

@@ -64,7 +64,11 @@ _KEY_CUE = regex.compile(
 )
 _TITLE = regex.compile(rf"(?<=\p{{Han}})(?:{_TITLES})")
 _ROOMS = r"卧室|客厅|书房|厨房|主卧|次卧|阳台|儿童房"
-_OWNER = regex.compile(rf"(?P<run>\p{{Han}}{{2,6}}?)(?:家?的(?={_DEVICES})|(?={_ROOMS}))")
+# A home network or device named after its owner: `任涵平-5G`, `王伟_WiFi`, `李娜家`.
+_NETWORKS = r"[-_ ]?(?:5G|2\.4G|5GHz|2\.4GHz|[Ww][Ii]-?[Ff][Ii]|WLAN|[Hh]ome|[Gg]uest)(?![A-Za-z])"
+_OWNER = regex.compile(
+    rf"(?P<run>\p{{Han}}{{2,6}}?)(?:家?的(?={_DEVICES})|(?={_ROOMS})|(?={_NETWORKS}))"
+)
 _ALONE = regex.compile(r"(?<!\p{Han})(?P<run>\p{Han}{2,4})(?!\p{Han})")
 _HAN = regex.compile(r"\p{Han}")
 # Characters that end a name: particles, verbs and title starts that follow names.
@@ -85,7 +89,8 @@ def find_han_names(text: str) -> Iterator[Found]:
         weak = match["weak"] is not None
         length = _name_at_start(match["run"], strict=weak, stopwords=weak)
         if weak and length and _wordlike(match["run"][0]):  # `同时一`: `时` is a word
-            continue
+            if not (length == 3 and _uncued_name(match["run"][:3])):
+                continue
         if length:
             yield match.start("run"), match.start("run") + length, SCORE_CUED
     for match in _KEY_CUE.finditer(text):
@@ -190,9 +195,15 @@ def _in_text(text: str) -> Iterator[Found]:
 
 
 def _uncued_name(candidate: str) -> bool:
-    """Return whether `candidate` is a name even without a cue (common given characters)."""
+    """Return whether `candidate` is a name even without a cue (common given characters).
+
+    A surname that is mostly an everyday word (`任`, `于`) needs two given characters, both
+    common in names (`任涵平`, `于秀婷`; not `于是`, `任何`).
+    """
     parts = _split(candidate)
-    return parts is not None and not _wordlike(parts[0]) and _is_name(candidate, strict=True)
+    if parts is None or not _is_name(candidate, strict=True):
+        return False
+    return not _wordlike(parts[0]) or len(parts[1]) == 2
 
 
 def _wordlike(surname: str) -> bool:

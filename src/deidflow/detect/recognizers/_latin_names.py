@@ -121,8 +121,20 @@ _HOUSEHOLD_NOUN = (
     r"|WLAN|Net|Network|Router|iPhone|iPad|Galaxy|Pixel|MacBook|Laptop|PC|TV|Phone|Watch"
     r"|5G|2\.4G|5GHz|2\.4GHz|Ext|EXT|Guest|Mesh"
 )
-# Nouns that make any capitalised word before them a family name (`Okafor Family WiFi`).
-_FAMILY_NOUNS = frozenset({"Family", "Familie", "Famille", "Familia", "Household"})
+# Nouns that make any capitalised word before them a family name (`Okafor Family WiFi`,
+# `Kowalski_5G`): a home network is named after its owner far more often than not.
+_FAMILY_NOUNS = frozenset(
+    {"Family", "Familie", "Famille", "Familia", "Household", "5G", "2.4G", "5GHz", "2.4GHz"}
+)
+# Capitalised words home and public networks are named after that are no person.
+_NETWORK_WORDS = frozenset(
+    "Xiaomi Huawei Honor Redmi Tenda Netgear Linksys Mercury Fast Tplink Chinanet China Unicom "
+    "Mobile Telecom Office Home Guest Staff Cafe Coffee Hotel Free Public Starbucks Airport "
+    "Smart My The Our Router Wireless Family House Apple Android Galaxy Samsung Oppo Vivo Meizu "
+    "Lenovo Asus Dlink Zte Google Nest Mesh Orbi Eero Phicomm Gigabit Test Lab Work Company "
+    "School Library Shop Store Meeting Conference Room Kitchen Living Bedroom Garage Garden "
+    "Upstairs Downstairs Main Backup Extender Repeater Internet Network Wifi Hotspot".split()
+)
 _HOUSEHOLD = regex.compile(
     rf"(?<![\p{{L}}\d'’])(?P<name>{_PART})(?:['’]s)?[ \t_\-]*(?P<noun>{_HOUSEHOLD_NOUN})"
     rf"(?![\p{{Ll}}])"
@@ -137,7 +149,7 @@ def _household(text: str) -> Iterator[Found]:
         group = "name" if match["name"] else "after"
         word = _POSSESSIVE.sub("", match[group])
         known = word in lists.family or word in lists.given or match["noun"] in _FAMILY_NOUNS
-        if known and word not in LATIN_STOPWORDS:
+        if known and word not in LATIN_STOPWORDS and word not in _NETWORK_WORDS:
             yield match.start(group), match.start(group) + len(word), SCORE_CUE
 
 

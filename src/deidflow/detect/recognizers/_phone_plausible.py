@@ -191,9 +191,9 @@ def _known_mobile_blocks() -> frozenset[str]:
 CN_MOBILE_BLOCKS = _known_mobile_blocks()
 # An 11-digit number in one of those blocks, bare or grouped 3-4-4, with an optional +86 / 0086.
 CN_MOBILE_SHAPE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:(?:\+|00)86[ -]?)?1[0-9]{2}(?:[ -]?[0-9]{4}){2}(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?)?1[0-9]{2}(?:[ -]?[0-9]{4}){2}(?![0-9A-Za-z])"
 )
-_COUNTRY = re.compile(r"^(?:\+|00)86")
+_COUNTRY = re.compile(r"^(?:(?:\+|00)86|86(?=[ -]?1\d{10}$|[ -]?1\d{2}[ -]))")
 
 
 def unlisted_cn_mobiles(text: str) -> list[tuple[int, int, PhoneNumber]]:
