@@ -97,8 +97,9 @@ def test_dropped_truth_rows_become_false_positives(generated: Path, tmp_path: Pa
 
 
 def test_user_agents_are_parsed_whole_not_scanned(generated: Path, tmp_path: Path) -> None:
-    """The internal tier replaces a user agent by its parsed parts (`user_agent_parse`): an
-    address planted in one cannot survive, and evaluate (the pipeline's path) scans none.
+    """User agents are replaced by their parsed parts internally: scanned by no one.
+
+    An address planted in one cannot survive, and evaluate (the pipeline's path) sees none.
     """
     root = _copy_web_logs(generated, tmp_path)
     log = root / "web_logs/2026-11-01/access-1.log.gz"

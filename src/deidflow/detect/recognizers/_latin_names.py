@@ -125,6 +125,7 @@ _HOUSEHOLD_NOUN = (
 # `Kowalski_5G`): a home network is named after its owner far more often than not.
 _FAMILY_NOUNS = frozenset(
     {"Family", "Familie", "Famille", "Familia", "Household", "5G", "2.4G", "5GHz", "2.4GHz"}
+    | {"Home", "WiFi", "Wi-Fi", "Wifi", "WLAN", "Net"}
 )
 # Capitalised words home and public networks are named after that are no person.
 _NETWORK_WORDS = frozenset(
@@ -133,7 +134,8 @@ _NETWORK_WORDS = frozenset(
     "Smart My The Our Router Wireless Family House Apple Android Galaxy Samsung Oppo Vivo Meizu "
     "Lenovo Asus Dlink Zte Google Nest Mesh Orbi Eero Phicomm Gigabit Test Lab Work Company "
     "School Library Shop Store Meeting Conference Room Kitchen Living Bedroom Garage Garden "
-    "Upstairs Downstairs Main Backup Extender Repeater Internet Network Wifi Hotspot".split()
+    "Upstairs Downstairs Main Backup Extender Repeater Internet Network Wifi Hotspot Sweet New "
+    "Old Big Little Happy Lucky Best Good Dream Love Sunny".split()
 )
 _HOUSEHOLD = regex.compile(
     rf"(?<![\p{{L}}\d'’])(?P<name>{_PART})(?:['’]s)?[ \t_\-]*(?P<noun>{_HOUSEHOLD_NOUN})"
