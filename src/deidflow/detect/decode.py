@@ -77,9 +77,11 @@ def decode(text: str) -> Decoded | None:
         _percent,
         _json_escapes,
     )
-    for _ in range(MAX_LAYERS):
+    for round_ in range(MAX_LAYERS):
         changed = False
         for layer in layers:
+            if layer is _form_plus and round_:
+                continue  # a `+` that percent-decoding produced (`%2B86...`) is a plus sign
             step = layer(current.text if current is not None else text)
             if step is not None:
                 current = _compose(current, step)

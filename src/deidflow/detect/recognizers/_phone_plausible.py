@@ -164,10 +164,14 @@ def is_plausible(
         # and ids (`part-01648`, `task_2008110920`) are not mobiles.
         bare = len(_GROUP.findall(raw)) == 1
         return bare and primary and (mobile or phonenumbers.number_type(number) in _MOBILE_TYPES)
-    if has_context(text, start, end, PHONE_WORDS, CONTEXT_WINDOW):
+    groups = _GROUP.findall(raw)
+    context = has_context(text, start, end, PHONE_WORDS, CONTEXT_WINDOW)
+    if len(groups) > 1 and not grouped_like_number(raw, number):
+        # near a phone word, short groups of any split are a phone (`030 12 34 56 78`); a
+        # date and counter (`build 20171223-22. Call me on ...`) are not
+        return context and max(len(g) for g in groups) <= _PREFIX_DIGITS
+    if context or len(groups) > 1:
         return True
-    if len(_GROUP.findall(raw)) > 1:
-        return grouped_like_number(raw, number)
     return _bare_run_is_phone(raw, number, primary, mobile)
 
 

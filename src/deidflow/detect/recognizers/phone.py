@@ -223,11 +223,13 @@ class PhoneRecognizer(LocalRecognizer):
                 if self._written_in_full(match.raw_string, region) and is_plausible(
                     decoded, match.start, match.end, match.number, primary
                 ):
-                    spans.setdefault((offsets[match.start], offsets[match.end]), region)
+                    begin = _country_prefix(decoded, match.start)
+                    spans.setdefault((offsets[begin], offsets[match.end]), region)
             if region == "CN":
                 for start, end, number in unlisted_cn_mobiles(decoded):
                     if is_plausible(decoded, start, end, number, primary, mobile=True):
-                        spans.setdefault((offsets[start], offsets[end]), region)
+                        begin = _country_prefix(decoded, start)
+                        spans.setdefault((offsets[begin], offsets[end]), region)
             if primary and _sole_international(decoded, found):
                 break  # every other region's pass finds exactly this number
         results = [self._result(text, start, end, region) for (start, end), region in spans.items()]
@@ -272,3 +274,13 @@ class PhoneRecognizer(LocalRecognizer):
 
 # This module's live recognizers (introspection); `forget_raw_values` reaches them via `track`.
 _INSTANCES: weakref.WeakSet[PhoneRecognizer] = weakref.WeakSet()
+
+
+# A country code in brackets right before a number, which the matcher leaves out: `(+86)1317...`.
+_BRACKETED_CODE = re.compile(r"[(\[（［]\s*(?:\+|00)?\d{1,3}\s*[)\]）］][ \-]?$")
+
+
+def _country_prefix(text: str, start: int) -> int:
+    """Return where the number at `start` begins, its bracketed country code included."""
+    found = _BRACKETED_CODE.search(text, max(0, start - 10), start)
+    return found.start() if found else start
