@@ -22,8 +22,6 @@ from tests.pipeline.conftest import make_settings
 
 DAY = date(2026, 11, 1)
 ROWS, FORM_ROWS, SEED = 600, 100, 14
-IN_PROGRESS = pytest.mark.xfail(strict=False, reason="issue 14 in progress")
-IN_PROGRESS = lambda f: f  # noqa: E731
 # Every entity the variant day plants; span level where it plants values inside text.
 CELL_ENTITIES = (
     "CELL_ID", "CN_RIC", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "GPS", "IMEI", "IMEISV",
@@ -55,7 +53,6 @@ def test_variant_day_plants_every_entity(variant_day: Path, level: str, entity: 
     assert len([r for r in rows if level == "cell" or r["start"] is not None]) >= 5
 
 
-@IN_PROGRESS
 @pytest.mark.parametrize(("level", "entity"), LEVELS)
 def test_variant_recall_and_precision(report: EvaluationReport, level: str, entity: str) -> None:
     score = next(s for s in report.scores if s.entity == entity and s.level == level)
@@ -64,7 +61,6 @@ def test_variant_recall_and_precision(report: EvaluationReport, level: str, enti
     assert score.precision is None or score.precision >= MIN_PRECISION, counts
 
 
-@IN_PROGRESS
 def test_no_planted_value_survives_the_internal_tier(
     variant_day: Path, tmp_path: Path, key_env: None
 ) -> None:

@@ -254,7 +254,11 @@ def _cued(text: str) -> Iterator[Found]:
             continue
         name = _NAME_AT.match(text, start)
         assert name is not None  # a capitalised word starts here
-        tokens = [(t.start(), t.group().rstrip(".,")) for t in _NON_SPACE.finditer(name.group())]
+        tokens = []
+        for token in _NON_SPACE.finditer(name.group()):
+            tokens.append((token.start(), token.group().rstrip(".,")))
+            if _ENDS_SENTENCE.search(token.group()) and not _TITLE_ONLY.match(token.group()):
+                break  # `my name is Sarah. Washer is loud`: the sentence ends the name
         taken = _name_words([w for _, w in tokens])
         if taken:
             last_start, last_word = tokens[taken - 1]
@@ -262,6 +266,10 @@ def _cued(text: str) -> Iterator[Found]:
     for match in _LOWER_INTRO.finditer(text):  # `my name is dan`: only a known name
         if match["name"].islower() and match["name"].title() in name_lists().given:
             yield match.start("name"), match.end("name"), SCORE_CUE
+
+
+# A word ending a sentence: two letters or more before the stop (`Sarah.`; not an initial `M.`).
+_ENDS_SENTENCE = regex.compile(r"\p{L}{2,}[.!?]$")
 
 
 def _name_words(words: list[str]) -> int:

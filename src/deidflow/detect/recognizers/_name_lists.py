@@ -66,6 +66,7 @@ HAN_WORDLIKE_SURNAMES = frozenset(
 # Capitalised words that follow a name cue or given name but are not names.
 LATIN_STOPWORDS = frozenset(
     "The A An And Or But If So Not No Yes Hi Hello Dear Sir Madam All Everyone Team Support"
+    " Family Familie Famille Home House Household WiFi Wifi WLAN Guest Network Router"
     " Customer Customers Client Service Services Sales Admin Administrator Manager Friend"
     " Friends Guys Folks User Users World There Here Please Thanks Thank Regards Best Kind"
     " Sincerely Cheers Street St Road Rd Avenue Ave Lane Drive Boulevard Way Square Park City"
