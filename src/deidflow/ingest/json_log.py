@@ -50,6 +50,20 @@ JSON_KEYS = {
     "RequestHost": "host",
     "DownstreamStatus": "status",
     "DownstreamContentSize": "bytes",
+    # generic names (Matomo's nginx JSON example, hand-written formats)
+    "ip": "client_ip",
+    "client_ip": "client_ip",
+    "remote_ip": "client_ip",
+    "path": "request_uri",
+    "referrer": "referrer",
+    "referer": "referrer",
+    "user_agent": "user_agent",
+    "useragent": "user_agent",
+    "length": "bytes",
+    "date": "ts",
+    "time": "ts",
+    "timestamp": "ts",
+    "@timestamp": "ts",
 }
 """Keys with a canonical column; nginx variable names (``remote_addr``, ``time_local`` ...)
 map as in a format string, request headers (``request.headers.<Name>``, ``request_<Name>``)

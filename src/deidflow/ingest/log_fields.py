@@ -37,6 +37,7 @@ class Kind:
     never: str = ""
     width: int | None = None
     parts: tuple[str, ...] = ()  # a composite value splits into these columns
+    plain: str | None = None  # the pattern in the plain grammar, when narrower than ``pattern``
     scale: float = 1.0  # numbers: multiplied into seconds (Apache %D is in microseconds)
 
     def may_hold(self, char: str) -> bool:
@@ -48,7 +49,8 @@ class Kind:
 
 TEXT = Kind("text")
 TOKEN = Kind("token", r"\S+", never=" \t")
-FIELD = Kind("field", r"\S*", never=" \t")  # W3C: one space-free field, maybe empty
+FIELD = Kind("field", r'"[^"]*"|\S*', never=" \t", plain=r"[^\s\"]*")
+"""A W3C field: no spaces, maybe empty; IIS quotes a cookie with spaces (regex path only)."""
 STATUS = Kind("status", r"\d{3}|-", pa.int32(), _DIGITS + "-")
 INT = Kind("int", r"\d{1,18}|-", pa.int64(), _DIGITS + "-")
 FLOAT = Kind("float", r"\d{1,12}(?:\.\d+)?|-", pa.float64(), _DIGITS + ".-")
@@ -80,9 +82,9 @@ NGINX_VARIABLES: dict[str, tuple[str, Kind]] = {
     "realip_remote_addr": ("client_ip", TOKEN),
     "remote_user": ("user", TEXT),
     "remote_port": ("client_port", INT),
-    "time_local": ("ts", CLF),
-    "time_iso8601": ("ts", ISO),
-    "msec": ("ts", EPOCH),
+    "time_local": ("time_local", CLF),  # the first time in a format is named `ts`
+    "time_iso8601": ("time_iso8601", ISO),
+    "msec": ("msec", EPOCH),
     "request": ("request", REQUEST_LINE),
     "request_uri": ("request_uri", TARGET),
     "uri": ("path", TEXT),
@@ -121,7 +123,7 @@ APACHE_DIRECTIVES: dict[str, tuple[str, Kind]] = {
     "A": ("server_ip", TOKEN),
     "l": ("ident", TOKEN),
     "u": ("user", TEXT),
-    "t": ("ts", CLF),
+    "t": ("time", CLF),
     "r": ("request", REQUEST_LINE),
     "s": ("status", STATUS),
     "b": ("bytes", INT),
@@ -157,6 +159,19 @@ _APACHE_ARGUMENT_PREFIX = {
 _APACHE_TIME_UNITS = {"s": FLOAT, "ms": MSEC, "us": USEC}
 
 
+CREDENTIAL_COLUMNS = re.compile(
+    r"cookie_.+|(?:http|sent_http)_(?:cookie|set_cookie|authorization|proxy_authorization"
+    r"|x_api_key|x_auth_token|x_csrf_token|x_xsrf_token)"
+)
+"""Cookies and credential headers a format can capture (``$cookie_<name>``, ``$http_cookie``,
+``%{Authorization}i``): personal by default (issue 15), whatever their values look like."""
+
+
+def is_credential_column(column: str) -> bool:
+    """Whether ``column`` holds cookies or credentials captured from an access log."""
+    return CREDENTIAL_COLUMNS.fullmatch(column) is not None
+
+
 def normalise(name: str) -> str:
     """``X-Forwarded-For`` -> ``x_forwarded_for``: lower case, ``[a-z0-9_]`` only."""
     return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "field"
@@ -181,7 +196,7 @@ def apache_directive(code: str, argument: str | None) -> tuple[str, Kind]:
         return HEADER_COLUMNS.get(column, column), TEXT
     if code == "t":
         epoch = {"sec": EPOCH, "msec": EPOCH_MS}
-        return ("ts", epoch[argument]) if argument in epoch else ("time", TEXT)
+        return ("time", epoch[argument]) if argument in epoch else ("time", TEXT)
     if code == "T":
         return "request_time", _APACHE_TIME_UNITS.get(argument, FLOAT)
     if code in "ap":

@@ -40,6 +40,7 @@ class LogFormat:
 
     name: str
     items: list[Item]
+    rest: str | None = None  # column for optional trailing fields (formats that grow: ALB)
     pattern: str = ""
     plain: str | None = None
     fields: list[Field] = field(default_factory=list)
@@ -50,11 +51,13 @@ class LogFormat:
         self.items = _replace_fields(self.items, self.fields)
         if not self.fields:
             raise ConfigError("log_format", f"format `{self.name}` has no fields")
-        self.pattern = "^" + "".join(
-            _full(item, i, self.items) for i, item in enumerate(self.items)
-        )
-        self.pattern += "$"
+        full = [_full(item, i, self.items) for i, item in enumerate(self.items)]
         plain = [_plain(item, i, self.items) for i, item in enumerate(self.items)]
+        if self.rest is not None:
+            full.append(f"(?: (?P<{self.group(len(self.fields))}>.*))?")
+            plain.append("(?: .*)?")
+            self.fields.append(Field(self.rest, lf.TEXT, columns=(self.rest,)))
+        self.pattern = "^" + "".join(full) + "$"
         self.plain = None if None in plain else "^" + "".join(str(p) for p in plain) + "$"
 
     def group(self, index: int) -> str:
@@ -71,7 +74,7 @@ class LogFormat:
             if isinstance(item, Field):
                 after = _next_literal(self.items, i)
                 found.append(item.kind.width or (after[0] if after else None))
-        return found
+        return found + ([None] if self.rest is not None else [])
 
 
 def _merge_literals(items: list[Item]) -> list[Item]:
@@ -91,9 +94,8 @@ def _unique_columns(fields: list[Field]) -> list[Field]:
     has_time = False
     for item in fields:
         column = item.column
-        if item.kind.name in lf.TIME_KINDS:
-            column = "time" if has_time and column == "ts" else ("ts" if not has_time else column)
-            has_time = True
+        if item.kind.name in lf.TIME_KINDS and not has_time:
+            column, has_time = "ts", True
         names = []
         for name in item.kind.parts or (column,):
             seen[name] = seen.get(name, 0) + 1
@@ -139,7 +141,7 @@ def _plain(item: Item, index: int, items: list[Item]) -> str | None:
         if kind.pattern is not None:
             return None
     if kind.pattern is not None:
-        return f"(?:{kind.pattern})"
+        return f"(?:{kind.plain or kind.pattern})"
     if after is None:
         return ".*"
     excluded = re.escape(after[0]) + ("\\\\" if item.quoted else "")

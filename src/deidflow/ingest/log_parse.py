@@ -75,10 +75,15 @@ def _split_plain(text: pa.StringArray, rows: np.ndarray, fmt: LogFormat) -> list
         elif isinstance(end_rule, int):
             end = position + end_rule
         else:
-            hits = found.setdefault(end_rule, find_byte(data, end_rule))
+            if end_rule not in found:  # one scan of the block per delimiter byte
+                found[end_rule] = find_byte(data, end_rule)
+            hits = found[end_rule]
             end = np.minimum(hits[np.searchsorted(hits, position)], stop)
         fields.append(cut_spans(data, position, end))
         position = end
+    if fmt.rest is not None:  # optional trailing fields after one space
+        start = np.minimum(position + 1, stop)
+        fields.append(cut_spans(data, start, stop))
     return fields
 
 
@@ -129,6 +134,8 @@ def _type_field(item: Field, values: pa.Array) -> list[pa.Array]:
     if kind is lf.ADDR_PORT:
         pieces = pc.extract_regex(values, r"^(?P<ip>\[?[^ ]*?\]?):(?P<port>\d+)$")
         return [dash_to_null(pieces.field("ip")), dash_to_null(pieces.field("port"))]
+    if kind is lf.FIELD:  # IIS quotes a value holding spaces
+        values = pc.replace_substring_regex(values, r'^"(.*)"$', r"\1")
     values = dash_to_null(values)
     if kind is lf.CLF:
         return [parse_clf_times(values)]

@@ -32,22 +32,24 @@ _ALB = (
     '$request_length $body_bytes_sent "$request" "$http_user_agent" $ssl_cipher $ssl_protocol '
     '$target_group_arn "$trace_id" "$host" "$chosen_cert_arn" $matched_rule_priority '
     '$request_creation_time "$actions_executed" "$redirect_url" "$error_reason" '
-    '"$target_port_list" "$target_status_code_list" "$classification" "$classification_reason"'
+    '"$target_port_list" "$target_status_code_list"'
 )
+"""AWS ALB access-log fields up to ``target_status_code_list``; the fields AWS appends later
+(``classification``, ``classification_reason``, ``conn_trace_id`` ...) land in ``alb_extra``."""
 NGINX_PRESETS = {
     "nginx_main": _COMBINED + ' "$http_x_forwarded_for"',
     "nginx_main_rt_upstream": _COMBINED
     + ' "$http_x_forwarded_for" $request_time $upstream_response_time',
     "combined_rt": _COMBINED + " $request_time",
     "combined_rt_upstream": _COMBINED + " $request_time $upstream_response_time",
-    "alb": _ALB + " $conn_trace_id",
-    "alb_no_trace": _ALB,
+    "alb": _ALB,
 }
-"""Line presets in nginx syntax (``alb``: AWS Application Load Balancer access logs, with and
-without the ``conn_trace_id`` field added in 2024)."""
+"""Line presets in nginx syntax (``alb``: AWS Application Load Balancer)."""
 APACHE_PRESETS = {
     "vhost_combined": '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
+    "common_vhost": '%v %h %l %u %t "%r" %>s %b',
 }
+_REST = {"alb": "alb_extra"}
 _PRESET_VARIABLES: dict[str, tuple[str, lf.Kind]] = {
     "remote_ident": ("ident", lf.TOKEN),  # Apache's %l, `-` in nginx's own formats
     "alb_client": ("client", lf.ADDR_PORT),
@@ -74,7 +76,10 @@ def line_format(name: str) -> LogFormat:
     """Compile the line preset ``name`` (one of ``NGINX_PRESETS`` or ``APACHE_PRESETS``)."""
     if name in APACHE_PRESETS:
         return compile_apache(APACHE_PRESETS[name], name)
-    return compile_nginx(NGINX_PRESETS[name], name, _PRESET_VARIABLES)
+    fmt = compile_nginx(NGINX_PRESETS[name], name, _PRESET_VARIABLES)
+    if name in _REST:
+        fmt = LogFormat(name, fmt.items, rest=_REST[name])
+    return fmt
 
 
 def detect_format(text: pa.StringArray) -> tuple[str | None, tuple[str, ...]]:

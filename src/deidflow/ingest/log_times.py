@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from deidflow.ingest.lines import string_buffers
 
 UTC_MICROS = pa.timestamp("us", tz="UTC")
+_UTC_NANOS = pa.timestamp("ns", tz="UTC")
 TS_WIDTH = len("10/Nov/2026:13:55:36 +0800")
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # as strptime's %b writes
 _MONTH_CODES = np.array([int.from_bytes(month.encode(), "big") for month in _MONTHS])
@@ -87,18 +88,21 @@ def parse_iso_times(stamps: pa.StringArray) -> pa.Array:
     Values are checked by the caller's pattern; impossible dates (31 Feb) become null.
     """
     encoded = pc.dictionary_encode(stamps)
-    try:
-        parsed = pc.cast(encoded.dictionary, UTC_MICROS)
+    try:  # through nanoseconds: Traefik writes nine fractional digits
+        parsed = pc.cast(pc.cast(encoded.dictionary, _UTC_NANOS), UTC_MICROS, safe=False)
     except pa.ArrowInvalid:  # one impossible date among the distinct values: find it
         parsed = pa.array([_iso_or_none(v) for v in encoded.dictionary], UTC_MICROS)
     return parsed.take(encoded.indices)
 
 
 def _iso_or_none(value: pa.Scalar) -> object:
-    try:
-        return pc.cast(pa.array([value.as_py()], pa.string()), UTC_MICROS)[0].as_py()
-    except pa.ArrowInvalid:
-        return None
+    one = pa.array([value.as_py()], pa.string())
+    for via in (_UTC_NANOS, UTC_MICROS):  # nanoseconds cover 1677-2262 only
+        try:
+            return pc.cast(pc.cast(one, via), UTC_MICROS, safe=False)[0].as_py()
+        except pa.ArrowInvalid:
+            continue
+    return None
 
 
 def parse_epoch_times(seconds: pa.Array, scale: float = 1.0) -> pa.Array:

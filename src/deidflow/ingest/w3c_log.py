@@ -29,12 +29,25 @@ IIS_DEFAULT_FIELDS = (
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
 )
 """IIS's default field set, used for data lines before any ``#Fields:`` directive."""
+CLOUDFRONT_FIELDS = (
+    "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
+    "cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
+    "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
+    "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
+    "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len "
+    "sc-range-start sc-range-end"
+)
+"""CloudFront standard-log fields (AWS docs), for lines before any ``#Fields:`` directive."""
 _FIELDS = "#Fields:"
 
 
-def read_w3c(blocks: Iterator[LineBlock], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-    """Stream a W3C extended log; each data line is read with the ``#Fields:`` in force."""
-    fields = IIS_DEFAULT_FIELDS
+def read_w3c(
+    blocks: Iterator[LineBlock], ctx: ReadContext, fields: str = IIS_DEFAULT_FIELDS
+) -> Iterator[pa.RecordBatch]:
+    """Stream a W3C extended log; each data line is read with the ``#Fields:`` in force.
+
+    ``fields``: the field list for lines before the first ``#Fields:`` directive.
+    """
     for block in blocks:
         for names, segment in _segments(block, fields):
             fields = names

@@ -9,6 +9,7 @@ what was tried). The format read is recorded in ``ReadStats.format``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import chain
 
 import pyarrow as pa
@@ -80,9 +81,9 @@ def parser_for(name: str) -> BlockParser:
     if name in NGINX_PRESETS or name in APACHE_PRESETS:
         return _line_parser(line_format(name))
     if name in (W3C, "cloudfront"):
-        from deidflow.ingest.w3c_log import read_w3c
+        from deidflow.ingest.w3c_log import CLOUDFRONT_FIELDS, read_w3c
 
-        return read_w3c
+        return partial(read_w3c, fields=CLOUDFRONT_FIELDS) if name != W3C else read_w3c
     if name == JSON:
         from deidflow.ingest.json_log import read_json_log
 
