@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from deidflow.detect.names import hint_for
 from deidflow.entities import Entity, Role
+from deidflow.ingest.log_fields import is_credential_column
 
 SAMPLE_SIZE = 1000
 PROVENANCE = frozenset({"_file", "_record", "_sheet"})
@@ -26,6 +27,7 @@ _VALIDATED = (
 )
 STRONG = 0.9  # share of sampled values a validator must accept to decide on values alone
 WEAK = 0.5  # share that confirms a name hint
+CREDENTIAL = "cookie / credential header from an access log: personal by default"
 FREE_TEXT_MIN_LENGTH = 25.0  # mean characters; shorter strings with spaces are labels
 LIST_SEPARATOR = r"\s*[,;]\s*"  # X-Forwarded-For chains and similar lists in one cell
 SCHEMA = pa.schema(
@@ -153,6 +155,8 @@ def classify_column(column: str, values: pa.Array | pa.ChunkedArray) -> ColumnCl
     """Classify one column from (a sample of) its values and its name."""
     if column in PROVENANCE:
         return ColumnClass(column, Role.NONE, None, 1.0, "provenance column")
+    if is_credential_column(column):  # issue 15: a session id or token stands for a person
+        return ColumnClass(column, Role.DIRECT, Entity.PERSON, 1.0, CREDENTIAL)
     sample = sample_values(values)
     kind = sample.type
     if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
