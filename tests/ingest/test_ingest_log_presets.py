@@ -132,6 +132,13 @@ def test_w3c_fields_change_mid_file(tmp_path: Path, read_all) -> None:
     assert rows[1]["query"] is None  # not in the second #Fields
 
 
+def test_w3c_separator_is_not_decided_by_a_bad_line(tmp_path: Path, read_all) -> None:
+    lines = [*IIS[:5], "junk\twith\ttabs", IIS[4]]
+    result = read_all(_write(tmp_path, lines), "access_log")
+    assert result.reject_map() == {6: "unparsable"}
+    assert result.table["_record"].to_pylist() == [5, 7]
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

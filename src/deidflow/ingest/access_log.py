@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from deidflow.ingest._base import ReadContext
 from deidflow.ingest.lines import LineBlock, cut_spans, find_byte, string_buffers
 from deidflow.ingest.log_fields import CLF_TIME as _TS
+from deidflow.ingest.log_parse import dash_to_null as _dash_to_null
 from deidflow.ingest.log_times import TS_WIDTH as _TS_WIDTH
 from deidflow.ingest.log_times import parse_clf_times as _parse_times
 
@@ -260,19 +261,6 @@ def _merge(parts: list[tuple[np.ndarray, list[pa.Array]]]) -> tuple[np.ndarray, 
         for group in zip(*(p[1] for p in filled), strict=True)
     ]
     return rows[_to_numpy(order)], columns
-
-
-def _dash_to_null(values: pa.Array) -> pa.Array:
-    """Null for ``-`` and for the empty string an optional group leaves when it did not match.
-
-    Only a validity bitmap is built; the values stay where they are.
-    """
-    missing = pc.or_(pc.equal(values, "-"), pc.equal(values, ""))
-    present = pc.invert(missing.fill_null(True))
-    if values.offset or present.offset:  # bitmaps would not line up
-        return pc.if_else(missing, pa.scalar(None, values.type), values)
-    buffers = [present.buffers()[1], *values.buffers()[1:]]
-    return pa.Array.from_buffers(values.type, len(values), buffers)
 
 
 def _to_numpy(mask: pa.Array) -> np.ndarray:

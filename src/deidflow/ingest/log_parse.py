@@ -184,10 +184,17 @@ def _cut(data: pa.Buffer, start: np.ndarray, stop: np.ndarray) -> pa.Array:
 
 
 def dash_to_null(values: pa.Array) -> pa.Array:
-    """Null for ``-`` and for empty strings (an optional group that did not match)."""
+    """Null for ``-`` and for empty strings (an optional group that did not match).
+
+    Only a validity bitmap is built; the values stay where they are.
+    """
     values = values.cast(pa.string())
-    missing = pc.or_(pc.equal(values, "-"), pc.equal(values, "")).fill_null(True)
-    return pc.if_else(missing, pa.scalar(None, pa.string()), values)
+    missing = pc.or_(pc.equal(values, "-"), pc.equal(values, ""))
+    present = pc.invert(missing.fill_null(True))
+    if values.offset or present.offset:  # bitmaps would not line up
+        return pc.if_else(missing, pa.scalar(None, values.type), values)
+    buffers = [present.buffers()[1], *values.buffers()[1:]]
+    return pa.Array.from_buffers(values.type, len(values), buffers)
 
 
 def quarantine_rest(block: LineBlock, good_rows: np.ndarray, ctx: ReadContext) -> None:

@@ -80,8 +80,9 @@ def _take(block: LineBlock, rows: np.ndarray) -> LineBlock:
 
 
 def _separator(segment: LineBlock) -> str:
-    """Tab when the lines hold tabs (CloudFront), else one space."""
-    return "\t" if pc.any(pc.match_substring(segment.text, "\t")).as_py() else " "
+    """Tab when most lines hold tabs (CloudFront), else one space (a bad line decides nothing)."""
+    tabs = pc.sum(pc.match_substring(segment.text, "\t")).as_py() or 0
+    return "\t" if 2 * tabs > len(segment) else " "
 
 
 @cache
