@@ -245,3 +245,51 @@ def test_compiled_apache_preset_columns() -> None:
     fmt = compile_apache('%h %l %u %t "%r" %>s %b')
     names = [name for field in fmt.fields for name in field.columns]
     assert names[:4] == ["client_ip", "ident", "user", "ts"]
+
+
+_DIRECTIVES = {
+    "%h": (st.ip_addresses(v=6).map(str), "client_ip", lambda v: v),
+    "%>s": (st.integers(100, 599), "status", lambda v: v),
+    "%b": (st.integers(1, 10**12), "bytes", lambda v: v),
+    "%D": (st.integers(0, 10**9), "request_time", lambda v: v / 1e6),
+    "%{User-Agent}i": (st.text("abc XYZ/();.,_", min_size=1, max_size=30), "user_agent", str),
+    "%{sid}C": (st.text("abcdef0123456789", min_size=1, max_size=20), "cookie_sid", str),
+    "%v": (st.from_regex(r"[a-z]{1,10}\.example", fullmatch=True), "server_name", str),
+}
+
+
+@st.composite
+def _apache_case(draw: st.DrawFn) -> tuple[str, list[str], list[dict]]:
+    codes = draw(
+        st.lists(st.sampled_from(sorted(_DIRECTIVES)), min_size=1, max_size=6, unique=True)
+    )
+    fmt = "%t " + " ".join(f'\\"{c}\\"' if "User" in c else c for c in codes)
+    rows = draw(st.lists(st.tuples(*(_DIRECTIVES[c][0] for c in codes)), min_size=1, max_size=5))
+    return fmt, codes, [dict(zip(codes, row, strict=True)) for row in rows]
+
+
+@settings(max_examples=30, deadline=None)
+@given(_apache_case())
+def test_apache_format_round_trip(case: tuple[str, list[str], list[dict]]) -> None:
+    import tempfile
+
+    from deidflow.ingest import MemoryQuarantine, read_file
+
+    fmt, codes, rows = case
+    lines = []
+    for row in rows:
+        line = fmt.replace("\\", "").replace("%t", f"[{TS}]")
+        for code in sorted(codes, key=len, reverse=True):
+            line = line.replace(code, str(row[code]))
+        lines.append(line)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.log"
+        path.write_text("".join(line + "\n" for line in lines))
+        read = read_file(path, "access_log", quarantine=MemoryQuarantine(), apache_format=fmt)
+        table = [row for batch in read for row in batch.to_pylist()]
+    assert read.stats.records_ok == len(rows), (fmt, lines)
+    for got, row in zip(table, rows, strict=True):
+        assert got["ts"] == WHEN
+        for code in codes:
+            _, column, expected = _DIRECTIVES[code]
+            assert got[column] == pytest.approx(expected(row[code])), (fmt, code)

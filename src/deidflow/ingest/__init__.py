@@ -12,6 +12,10 @@ supported encoding, a JSON form file that is not one array) raises
 whole file fails). Missing file / permission denied are terminal; other OS errors transient.
 Form values are all strings. Device-event schemas may grow during a file (see
 ``device_events``): use ``FileRead.schema`` and ``conform`` after iteration.
+
+Access logs are read in a configured format (``log_format``: a preset or an nginx format
+string; ``apache_format``) or one detected per file (``web_log``, ``log_presets``);
+``FileRead.stats.format`` says which.
 """
 
 from __future__ import annotations
