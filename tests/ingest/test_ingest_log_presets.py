@@ -188,10 +188,27 @@ def test_a_file_no_preset_fits_fails_alone_listing_what_was_tried(tmp_path: Path
 
 
 def test_detection_takes_the_format_most_first_lines_fit(tmp_path: Path, read_all) -> None:
-    lines = [COMBINED + ' "-"'] * 9 + [COMBINED]  # nginx main, one line without the XFF field
+    lines = [COMBINED + ' "-"'] * 9 + [COMBINED, "junk"]  # nginx main, a combined line, junk
     result = read_all(_write(tmp_path, lines), "access_log")
-    assert result.stats.format == "nginx_main"
-    assert result.reject_map() == {10: "unparsable"}
+    assert result.stats.format == "nginx_main+combined"  # the others read what it cannot
+    assert result.reject_map() == {11: "unparsable"}
+    assert sorted(result.table["_record"].to_pylist()) == list(range(1, 11))
+
+
+def test_a_format_change_mid_file_loses_no_line(tmp_path: Path, read_all) -> None:
+    """A server reloaded with `$http_x_forwarded_for` added: both halves parse (issue 15)."""
+    lines = [COMBINED] * 300 + [COMBINED + ' "198.51.100.2"'] * 300  # past the detection sample
+    result = read_all(_write(tmp_path, lines), "access_log", batch_size=64)
+    assert result.stats.format == "combined+nginx_main"
+    assert result.stats.records_ok == 600 and not result.reject_map()
+    by_record = dict(
+        zip(
+            result.table["_record"].to_pylist(),
+            result.table["forwarded_for"].to_pylist(),
+            strict=True,
+        )
+    )
+    assert by_record[300] is None and by_record[301] == "198.51.100.2"
 
 
 def test_a_configured_preset_quarantines_other_lines(tmp_path: Path, read_all) -> None:

@@ -2,8 +2,9 @@
 
 ``log_format`` is a preset name (``ingest.log_presets.PRESETS``) or an nginx ``log_format``
 string; ``apache_format`` an Apache ``LogFormat`` string. With neither, each file's format is
-detected from its first lines; a file no preset parses fails alone (``InputFileError`` listing
-what was tried). The format read is recorded in ``ReadStats.format``.
+detected from its first lines (and the other line presets read what the detected one cannot:
+``log_chain``); a file no preset parses fails alone (``InputFileError`` listing what was
+tried). The format read is recorded in ``ReadStats.format``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from deidflow.errors import ConfigError, InputFileError
 from deidflow.ingest._base import ReadContext
 from deidflow.ingest.access_log import parse_block
 from deidflow.ingest.lines import LineBlock
+from deidflow.ingest.log_chain import LINE_PRESETS, read_chain
 from deidflow.ingest.log_formats import LogFormat, compile_apache, compile_nginx
 from deidflow.ingest.log_parse import parse_format_block
 from deidflow.ingest.log_presets import (
@@ -65,13 +67,15 @@ def _choose(ctx: ReadContext, head: list[LineBlock]) -> tuple[str, BlockParser]:
     if ctx.log_format and ctx.log_format not in PRESETS:
         return "log_format", _line_parser(compile_nginx(ctx.log_format))
     name = ctx.log_format
-    if name is None:
-        found, tried = detect_format(pa.concat_arrays([block.text for block in head]))
-        if found is None:
-            shown = ", ".join(f"`{t}`" for t in tried)
-            raise InputFileError(str(ctx.path), f"no access-log format fits (tried {shown})")
-        name = found
-    return name, parser_for(name)
+    if name is not None:
+        return name, parser_for(name)
+    found, tried = detect_format(pa.concat_arrays([block.text for block in head]))
+    if found is None:
+        shown = ", ".join(f"`{t}`" for t in tried)
+        raise InputFileError(str(ctx.path), f"no access-log format fits (tried {shown})")
+    if found in LINE_PRESETS:  # detected: other line formats get the lines it cannot parse
+        return found, partial(read_chain, found)
+    return found, parser_for(found)
 
 
 def parser_for(name: str) -> BlockParser:
