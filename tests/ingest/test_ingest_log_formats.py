@@ -137,7 +137,7 @@ def test_lines_that_do_not_fit_are_quarantined_with_a_reason(tmp_path: Path, rea
     result = _read(tmp_path, read_all, lines, log_format=NGINX_MAIN)
     assert result.table["_record"].to_pylist() == [1, 5]
     assert result.table["user_agent"].to_pylist()[1] == 'Bot \\"x\\"'
-    assert result.reject_map() == {2: "unparsable", 3: "unparsable", 4: "empty"}
+    assert result.reject_map() == {2: "truncated", 3: "unparsable", 4: "empty"}
     assert result.stats.records_read == 5
 
 

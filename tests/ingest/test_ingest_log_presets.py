@@ -188,11 +188,13 @@ def test_a_file_no_preset_fits_fails_alone_listing_what_was_tried(tmp_path: Path
 
 
 def test_detection_takes_the_format_most_first_lines_fit(tmp_path: Path, read_all) -> None:
-    lines = [COMBINED + ' "-"'] * 9 + [COMBINED, "junk"]  # nginx main, a combined line, junk
+    lines = [COMBINED + ' "-"'] * 9 + [COMBINED, COMBINED + " 0.250", "junk"]
     result = read_all(_write(tmp_path, lines), "access_log")
-    assert result.stats.format == "nginx_main+combined"  # the others read what it cannot
-    assert result.reject_map() == {11: "unparsable"}
-    assert sorted(result.table["_record"].to_pylist()) == list(range(1, 11))
+    # nginx main is detected; a combined line is one of its lines cut short (as in the CLF
+    # reader); a line in another format is read in it; junk is unparsable
+    assert result.stats.format == "nginx_main+combined_rt"
+    assert result.reject_map() == {10: "truncated", 12: "unparsable"}
+    assert sorted(result.table["_record"].to_pylist()) == [*range(1, 10), 11]
 
 
 def test_a_format_change_mid_file_loses_no_line(tmp_path: Path, read_all) -> None:

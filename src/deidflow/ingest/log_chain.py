@@ -26,6 +26,7 @@ from deidflow.ingest.log_presets import APACHE_PRESETS, CLF_LAYOUTS, NGINX_PRESE
 LINE_PRESETS = ("clf", *NGINX_PRESETS, *APACHE_PRESETS)
 """The presets a block parser reads line by line (``clf``: the CLF reader's three layouts)."""
 UNPARSABLE = "unparsable"
+TRUNCATED = "truncated"
 
 
 class BlockParser:
@@ -53,14 +54,15 @@ class BlockParser:
 
 @dataclass
 class _Deferring(ReadContext):
-    """A read context that holds back ``unparsable`` lines instead of quarantining them."""
+    """A read context that holds back lines rejected for ``hold`` reasons instead."""
 
     held: list[tuple[np.ndarray, pa.Array]] = field(default_factory=list)
+    hold: frozenset[str] = frozenset({UNPARSABLE})
 
     @classmethod
-    def around(cls, ctx: ReadContext) -> _Deferring:
+    def around(cls, ctx: ReadContext, hold: frozenset[str]) -> _Deferring:
         """Share ``ctx``'s file, sink and statistics."""
-        return cls(**{f.name: getattr(ctx, f.name) for f in fields(ReadContext)})
+        return cls(hold=hold, **{f.name: getattr(ctx, f.name) for f in fields(ReadContext)})
 
     def reject(
         self,
@@ -69,9 +71,9 @@ class _Deferring(ReadContext):
         raw: Sequence[bytes | None] | pa.Array,
         sheet: str | None = None,
     ) -> None:
-        """Hold ``unparsable`` lines for the next format; quarantine the others."""
+        """Hold lines rejected for a ``hold`` reason for the next format; quarantine others."""
         reason_list = [reasons] * len(records) if isinstance(reasons, str) else list(reasons)
-        later = np.array([reason == UNPARSABLE for reason in reason_list], dtype=bool)
+        later = np.array([reason in self.hold for reason in reason_list], dtype=bool)
         records = np.asarray(records)
         raw = raw if isinstance(raw, pa.Array) else pa.array(raw, pa.binary())
         if later.any():
@@ -89,20 +91,27 @@ class _Deferring(ReadContext):
 def read_chain(
     first: str, blocks: Iterator[LineBlock], ctx: ReadContext
 ) -> Iterator[pa.RecordBatch]:
-    """Read ``blocks`` in ``first``, then each other line preset for what is left."""
+    """Read ``blocks`` in ``first``, then each other line preset for what is left.
+
+    Only ``first`` says why a line is quarantined: a line it calls ``truncated`` (cut short)
+    is not offered to the others, and one no format parses is ``unparsable`` (another
+    format's view of it, say "truncated combined_rt", does not count).
+    """
     parsers = [BlockParser(name) for name in (first, *(n for n in LINE_PRESETS if n != first))]
     used: dict[str, None] = {}
     for block in blocks:
         for index, parser in enumerate(parsers):
-            last = index == len(parsers) - 1
-            target = ctx if last else _Deferring.around(ctx)
+            hold = frozenset({UNPARSABLE} if index == 0 else {UNPARSABLE, TRUNCATED})
+            target = _Deferring.around(ctx, hold)
             batch = parser.parse(block, target)
             if batch.num_rows or index == 0:
                 used[parser.name] = None
             for start in range(0, batch.num_rows, ctx.batch_size):
                 yield batch.slice(start, ctx.batch_size)
-            if last or not isinstance(target, _Deferring) or not target.held:
+            if not target.held:
                 break
             block = target.held_block()
+        else:  # no format parses these lines
+            ctx.reject(block.records, UNPARSABLE, block.raw)
     labels = {parser.name: parser.label for parser in parsers}
     ctx.stats.format = "+".join(labels[name] for name in used) or parsers[0].label

@@ -60,6 +60,32 @@ class LogFormat:
         self.pattern = "^" + "".join(full) + "$"
         self.plain = None if None in plain else "^" + "".join(str(p) for p in plain) + "$"
 
+    def truncated(self) -> str | None:
+        """Pattern of a line cut short: it stops anywhere after the first time field.
+
+        It also matches whole lines: use it on lines ``pattern`` refused (a whole line with an
+        impossible date is then ``truncated`` too). None for a format without a time field
+        (no way to tell a cut line from junk).
+        """
+        times = [
+            i
+            for i, item in enumerate(self.items)
+            if isinstance(item, Field) and item.kind.name in lf.TIME_KINDS
+        ]
+        if not times:
+            return None
+        parts = [
+            re.sub(r"\(\?P<f\d+>", "(?:", _full(item, i, self.items))
+            for i, item in enumerate(self.items)
+        ]
+        rest: list[str] = []
+        for item, part in zip(self.items[times[0] + 1 :], parts[times[0] + 1 :], strict=True):
+            rest += [re.escape(char) for char in item] if isinstance(item, str) else [part]
+        tail = ""
+        for part in reversed(rest):  # a cut anywhere, even inside a literal like `" "`
+            tail = f"(?:{part}{tail})?"
+        return "^" + "".join(parts[: times[0] + 1]) + tail + "$"
+
     def group(self, index: int) -> str:
         """Capture group name of field ``index`` in ``pattern``."""
         return f"f{index}"

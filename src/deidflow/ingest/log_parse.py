@@ -37,7 +37,7 @@ def parse_format_block(block: LineBlock, fmt: LogFormat, ctx: ReadContext) -> pa
     good = rows[ok]
     keep = pa.array(ok)
     columns = [column.filter(keep) for column in columns]
-    quarantine_rest(block, good, ctx)
+    quarantine_rest(block, good, ctx, fmt)
     ctx.accept(len(good))
     arrays = ctx.provenance(block.records[good]) + columns
     return pa.RecordBatch.from_arrays(arrays, schema=format_schema(fmt))
@@ -197,8 +197,14 @@ def dash_to_null(values: pa.Array) -> pa.Array:
     return pa.Array.from_buffers(values.type, len(values), buffers)
 
 
-def quarantine_rest(block: LineBlock, good_rows: np.ndarray, ctx: ReadContext) -> None:
-    """Send every line of ``block`` not in ``good_rows`` to quarantine with its reason."""
+def quarantine_rest(
+    block: LineBlock, good_rows: np.ndarray, ctx: ReadContext, fmt: LogFormat | None = None
+) -> None:
+    """Send every line of ``block`` not in ``good_rows`` to quarantine with its reason.
+
+    A line of ``fmt`` cut short after its time (``LogFormat.truncated``) is ``truncated``,
+    other misfits ``unparsable`` (an impossible date too), as in the CLF reader.
+    """
     good = np.zeros(len(block), dtype=bool)
     good[good_rows] = True
     bad = np.flatnonzero(~good)
@@ -206,7 +212,14 @@ def quarantine_rest(block: LineBlock, good_rows: np.ndarray, ctx: ReadContext) -
         return
     indices = pa.array(bad)
     text = block.text.take(indices)
-    reasons = pc.if_else(pc.equal(pc.utf8_length(text), 0), "empty", "unparsable")
+    short: str | pa.Array = "unparsable"
+    truncated = fmt.truncated() if fmt is not None else None
+    if fmt is not None and truncated is not None:
+        cut = pc.and_not(
+            pc.match_substring_regex(text, truncated), pc.match_substring_regex(text, fmt.pattern)
+        )
+        short = pc.if_else(cut, "truncated", "unparsable")
+    reasons = pc.if_else(pc.equal(pc.utf8_length(text), 0), "empty", short)
     reasons = pc.if_else(text.is_null(), "bad_encoding", reasons)
     ctx.reject(block.records[bad], reasons.to_pylist(), block.raw.take(indices))
 
