@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -42,6 +42,8 @@ PLAIN_PATTERN = _grammar(r'[^\s"]+', r'[^"\\]*')
 """``LINE_PATTERN`` without quotes in the first three fields or escapes inside quotes. A line it
 matches (checked by the RE2 DFA, no captures) splits at its quotes into the same fields."""
 
+LAYOUTS = ("common", "combined", "combined_xff_rt")
+"""The layouts, poorest first (a layout's number is its index); also preset names."""
 # Quotes in a plain line: 2 in the common layout (request), 6 in combined (+ referrer, user
 # agent), 8 in extended (+ forwarded-for).
 _QUOTES_PER_LAYOUT = (2, 6, 8)
@@ -93,8 +95,13 @@ class _Parsed:
         return self.rows[keep], self.typed(pa.array(keep), layout)
 
 
-def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+def read_access_log(
+    ctx: ReadContext, blocks: Iterable[LineBlock] | None = None
+) -> Iterator[pa.RecordBatch]:
     """Stream an access log as batches in ``SCHEMA``; bad lines go to quarantine.
+
+    ``blocks``: the file's line blocks when the caller already started reading them (format
+    detection); ``ctx.stats.format`` is set to the layout read (``LAYOUTS``).
 
     One file has one layout: the richest layout (common < combined < combined + forwarded-for
     and request time) seen in the file so far, judged per block. A line in a poorer layout is a
@@ -103,8 +110,9 @@ def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     an impossible timestamp such as 31/Feb), ``too_long`` (over ``limits.max_record_bytes``).
     """
     layout = 0
-    for block in ctx.line_blocks():
+    for block in ctx.line_blocks() if blocks is None else blocks:
         batch, layout = parse_block(block, ctx, layout)
+        ctx.stats.format = LAYOUTS[layout]
         for start in range(0, batch.num_rows, ctx.batch_size):
             yield batch.slice(start, ctx.batch_size)
 

@@ -14,11 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from deidflow.ingest import log_fields as lf
+from deidflow.ingest.access_log import LAYOUTS as CLF_LAYOUTS
 from deidflow.ingest.access_log import LINE_PATTERN
 from deidflow.ingest.log_formats import LogFormat, compile_apache, compile_nginx
 
-CLF_LAYOUTS = ("common", "combined", "combined_xff_rt")
-"""Layouts of the CLF reader, poorest first (its layout number is the index)."""
 W3C, JSON = "w3c", "json"
 SAMPLE_LINES = 200
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from deidflow.errors import ConfigError, InputFileError
 from deidflow.ingest._base import ReadContext
-from deidflow.ingest.access_log import parse_block
+from deidflow.ingest.access_log import read_access_log
 from deidflow.ingest.lines import LineBlock
 from deidflow.ingest.log_chain import LINE_PRESETS, read_chain
 from deidflow.ingest.log_formats import LogFormat, compile_apache, compile_nginx
@@ -81,7 +81,7 @@ def _choose(ctx: ReadContext, head: list[LineBlock]) -> tuple[str, BlockParser]:
 def parser_for(name: str) -> BlockParser:
     """Return the block parser of preset ``name`` (``clf``: the CLF reader, three layouts)."""
     if name in ("clf", *CLF_LAYOUTS):
-        return _read_clf
+        return lambda blocks, ctx: read_access_log(ctx, blocks)
     if name in NGINX_PRESETS or name in APACHE_PRESETS:
         return _line_parser(line_format(name))
     if name in (W3C, "cloudfront"):
@@ -93,14 +93,6 @@ def parser_for(name: str) -> BlockParser:
 
         return read_json_log
     raise ConfigError("log_format", f"unknown preset `{name}`", PRESETS)
-
-
-def _read_clf(blocks: Iterator[LineBlock], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-    layout = 0
-    for block in blocks:
-        batch, layout = parse_block(block, ctx, layout)
-        ctx.stats.format = CLF_LAYOUTS[layout]
-        yield from _slices(batch, ctx.batch_size)
 
 
 def _line_parser(fmt: LogFormat) -> BlockParser:
