@@ -82,6 +82,16 @@ def _write(tmp_path: Path, lines: list[str], name: str = "access.log") -> Path:
             f'www.example.com:443 203.0.113.7 - - [{TS}] "GET / HTTP/1.1" 200 2326 "-" "{UA}"',
             {"server_name": "www.example.com", "server_port": 443, "bytes_sent": 2326},
         ),
+        (  # a site's own fields after combined: kept whole, classified like any column
+            "combined_extra",
+            COMBINED + " shop.example 7f3a9c rt=0.004",
+            {"extra": "shop.example 7f3a9c rt=0.004", "user_agent": UA},
+        ),
+        (
+            "combined_vhost",
+            f'www.example.com 203.0.113.7 - - [{TS}] "GET / HTTP/1.1" 200 2326 "-" "{UA}"',
+            {"server_name": "www.example.com", "bytes": 2326, "user_agent": UA},
+        ),
         (
             "common_vhost",
             f'www.example.com 203.0.113.7 - bob [{TS}] "GET / HTTP/1.0" 301 368',
@@ -237,7 +247,7 @@ def test_cloudfront_without_a_header(tmp_path: Path, read_all) -> None:
 def test_every_preset_has_a_test() -> None:
     tested = {"common", "combined", "combined_xff_rt", "nginx_main", "nginx_main_rt_upstream"}
     tested |= {"combined_rt", "combined_rt_upstream", "vhost_combined", "common_vhost"}
-    tested |= {"alb", "w3c", "cloudfront", "json"}
+    tested |= {"alb", "w3c", "cloudfront", "json", "traefik", "combined_extra", "combined_vhost"}
     assert set(PRESETS) == tested
 
 
@@ -252,6 +262,8 @@ def test_every_preset_has_a_test() -> None:
         ("matomo_ncsa_extended.log", "combined"),
         ("matomo_nginx_json.log", "json"),
         ("matomo_traefik_json.log", "json"),
+        ("matomo_traefik.log", "traefik"),
+        ("matomo_common_complete.log", "combined_vhost"),
     ],
 )
 def test_real_public_logs_parse_without_configuration(read_all, name: str, preset: str) -> None:

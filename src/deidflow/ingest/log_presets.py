@@ -42,15 +42,24 @@ NGINX_PRESETS = {
     "combined_rt": _COMBINED + " $request_time",
     "combined_rt_upstream": _COMBINED + " $request_time $upstream_response_time",
     "alb": _ALB,
+    "traefik": _COMBINED + ' $traefik_requests "$traefik_router" "$upstream_addr" '
+    "${traefik_duration}ms",
+    "combined_extra": _COMBINED,
 }
-"""Line presets in nginx syntax (``alb``: AWS Application Load Balancer)."""
+"""Line presets in nginx syntax (``alb``: AWS Application Load Balancer; ``traefik``:
+Traefik's CLF access log; ``combined_extra``: combined followed by fields of the site's own,
+kept as one string column ``extra``, last so that any more specific preset wins a tie)."""
 APACHE_PRESETS = {
     "vhost_combined": '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
     "common_vhost": '%v %h %l %u %t "%r" %>s %b',
+    "combined_vhost": '%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
 }
-_REST = {"alb": "alb_extra"}
+_REST = {"alb": "alb_extra", "combined_extra": "extra"}
+CATCH_ALL = "combined_extra"
+"""Chosen only when no other preset fits half the sample lines (it fits every richer one)."""
 _PRESET_VARIABLES: dict[str, tuple[str, lf.Kind]] = {
     "remote_ident": ("ident", lf.TOKEN),  # Apache's %l, `-` in nginx's own formats
+    "remote_user": ("user", lf.TOKEN),  # one token, as the CLF reader reads it
     "alb_client": ("client", lf.ADDR_PORT),
     "alb_target": ("target", lf.TEXT),
     "request_processing_time": ("request_processing_time", lf.FLOAT),
@@ -58,6 +67,9 @@ _PRESET_VARIABLES: dict[str, tuple[str, lf.Kind]] = {
     "response_processing_time": ("response_processing_time", lf.FLOAT),
     "target_status_code": ("target_status_code", lf.STATUS),
     "request_creation_time": ("request_creation_time", lf.ISO),
+    "traefik_requests": ("traefik_requests", lf.INT),
+    "traefik_router": ("traefik_router", lf.TEXT),
+    "traefik_duration": ("request_time", lf.MSEC),
 }
 PRESETS: tuple[str, ...] = (
     *CLF_LAYOUTS,
@@ -98,7 +110,10 @@ def detect_format(text: pa.StringArray) -> tuple[str | None, tuple[str, ...]]:
     if sample[0].as_py().startswith(("#Software:", "#Version:", "#Fields:", "#Date:")):
         scores[W3C] = len(sample)  # W3C files open with directives
     scores[JSON] = _count(sample, r"^\s*\{.*\}\s*$")
+    catch_all = scores.pop(CATCH_ALL)
     best = max(scores, key=lambda name: scores[name])  # first wins a tie
+    if 2 * scores[best] < len(sample) and catch_all > scores[best]:
+        return CATCH_ALL, tried
     return (best if scores[best] else None), tried
 
 
