@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from deidflow.ingest._base import ReadContext
-from deidflow.ingest.access_log import parse_block
+from deidflow.ingest.access_log import LINE_PATTERN, parse_block
 from deidflow.ingest.lines import LineBlock
 from deidflow.ingest.log_parse import parse_format_block
 from deidflow.ingest.log_presets import APACHE_PRESETS, CLF_LAYOUTS, NGINX_PRESETS, line_format
@@ -37,10 +38,15 @@ class BlockParser:
         self.layout = 0  # the CLF reader's richest layout so far
         self.parse: Callable[[LineBlock, ReadContext], pa.RecordBatch]
         if name == "clf":
-            self.parse = self._clf
+            self.parse, self.pattern = self._clf, LINE_PATTERN
         else:
             fmt = line_format(name)
             self.parse = lambda block, ctx: parse_format_block(block, fmt, ctx)
+            self.pattern = fmt.pattern
+
+    def fits_any(self, block: LineBlock) -> bool:
+        """Whether any line of ``block`` matches the format (one RE2 pass, no parsing)."""
+        return bool(pc.any(pc.match_substring_regex(block.text, self.pattern)).as_py())
 
     def _clf(self, block: LineBlock, ctx: ReadContext) -> pa.RecordBatch:
         batch, self.layout = parse_block(block, ctx, self.layout)
@@ -100,18 +106,22 @@ def read_chain(
     parsers = [BlockParser(name) for name in (first, *(n for n in LINE_PRESETS if n != first))]
     used: dict[str, None] = {}
     for block in blocks:
+        pending: LineBlock | None = block
         for index, parser in enumerate(parsers):
+            assert pending is not None
+            if index and not parser.fits_any(pending):  # most lines left are junk
+                continue
             hold = frozenset({UNPARSABLE} if index == 0 else {UNPARSABLE, TRUNCATED})
             target = _Deferring.around(ctx, hold)
-            batch = parser.parse(block, target)
+            batch = parser.parse(pending, target)
             if batch.num_rows or index == 0:
                 used[parser.name] = None
             for start in range(0, batch.num_rows, ctx.batch_size):
                 yield batch.slice(start, ctx.batch_size)
-            if not target.held:
+            pending = target.held_block() if target.held else None
+            if pending is None:
                 break
-            block = target.held_block()
-        else:  # no format parses these lines
-            ctx.reject(block.records, UNPARSABLE, block.raw)
+        if pending is not None:  # no format parses these lines
+            ctx.reject(pending.records, UNPARSABLE, pending.raw)
     labels = {parser.name: parser.label for parser in parsers}
     ctx.stats.format = "+".join(labels[name] for name in used) or parsers[0].label
