@@ -45,7 +45,13 @@ def read_web_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         return
     name, parser = _choose(ctx, head)
     ctx.stats.format = name
-    yield from parser(chain(head, blocks), ctx)
+    yield from parser(chain(_drain(head), blocks), ctx)
+
+
+def _drain(head: list[LineBlock]) -> Iterator[LineBlock]:
+    """Hand out the sampled blocks, letting go of each (a block is megabytes)."""
+    while head:
+        yield head.pop(0)
 
 
 def _head(blocks: Iterator[LineBlock]) -> list[LineBlock]:
