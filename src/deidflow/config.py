@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from deidflow import outcomes
 from deidflow.config_paths import check_roots
@@ -34,6 +34,27 @@ class SourceConfig(BaseModel):
         ),
     )
 
+    log_format: str | None = Field(
+        default=None,
+        description=(
+            "Access logs: a preset name (`combined`, `nginx_main`, `w3c`, `json`, `alb`, ...) or "
+            "an nginx `log_format` string. Unset (and no `apache_format`): each file's format "
+            "is detected from its first lines."
+        ),
+    )
+    apache_format: str | None = Field(
+        default=None, description="Access logs: an Apache `LogFormat` string (`%h %l %u %t ...`)."
+    )
+    quarantine_warn_share: float = Field(
+        default=0.01,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "A file whose share of quarantined records is above this raises a warning naming "
+            "the file and its main reason (outcome flag `quarantine_share`)."
+        ),
+    )
+
     consent_required: bool | None = Field(
         default=None,
         description=(
@@ -56,6 +77,13 @@ class SourceConfig(BaseModel):
         if "{date}" not in value:
             raise ValueError("must contain the `{date}` placeholder")
         return value
+
+    @model_validator(mode="after")
+    def _log_format(self) -> SourceConfig:
+        from deidflow.ingest.log_check import check_log_format
+
+        check_log_format(self.kind, self.log_format, self.apache_format)
+        return self
 
 
 class PartnerConfig(BaseModel):

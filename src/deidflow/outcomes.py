@@ -13,8 +13,11 @@ NO_INPUT = "no_input"  # the source folder exists but no file matched for the da
 MISSING_SOURCE = "missing_source"  # the source folder itself does not exist
 QUARANTINED = "quarantined"  # records went to quarantine
 JUNK_FILE = "junk_file"  # the pattern matched a directory, a symlink loop, an empty file, …
+QUARANTINE_SHARE = "quarantine_share"  # a file quarantined more than `quarantine_warn_share`
 
-SELECTABLE = (RELEASE_REFUSED, NO_INPUT, MISSING_SOURCE, QUARANTINED, JUNK_FILE)
+SELECTABLE = (RELEASE_REFUSED, NO_INPUT, MISSING_SOURCE, QUARANTINED, JUNK_FILE, QUARANTINE_SHARE)
 """Flags `fail_on` may name."""
 FAIL_ON_DEFAULT = (RELEASE_REFUSED, NO_INPUT, MISSING_SOURCE, JUNK_FILE)
 """Flags that end a run with exit code 3 unless the config says otherwise."""
+NOTICES = (QUARANTINE_SHARE,)
+"""Flags the run summary always shows, even when `fail_on` does not name them."""

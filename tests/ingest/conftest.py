@@ -25,9 +25,11 @@ class Result:
         )
 
 
-def _read_all(path: Path, kind: str, batch_size: int = 65536, label: str | None = None) -> Result:
+def _read_all(
+    path: Path, kind: str, batch_size: int = 65536, label: str | None = None, **formats: str
+) -> Result:
     sink = MemoryQuarantine()
-    read = read_file(path, kind, batch_size=batch_size, quarantine=sink, label=label)
+    read = read_file(path, kind, batch_size=batch_size, quarantine=sink, label=label, **formats)
     batches = list(read)
     assert read.stats.reconciled
     if batches:

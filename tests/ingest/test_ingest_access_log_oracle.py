@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deidflow.ingest.access_log import LINE_PATTERN, PLAIN_PATTERN, _parse_times
+from deidflow.ingest.access_log import LINE_PATTERN, PLAIN_PATTERN
+from deidflow.ingest.log_times import parse_clf_times as _parse_times
 
 ORACLE = re.compile(LINE_PATTERN, re.ASCII)  # RE2's \s is ASCII whitespace as well
 PLAIN = re.compile(PLAIN_PATTERN, re.ASCII)

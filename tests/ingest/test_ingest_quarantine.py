@@ -14,7 +14,9 @@ def test_writer_writes_rejects_parquet_in_the_partition(tmp_path: Path) -> None:
     log = tmp_path / "access.log"
     log.write_bytes(b"junk one\n\xff\xfe\nstill junk\n")
     with QuarantineWriter(tmp_path / "quarantine", "web_logs", "2026-11-01") as sink:
-        read = read_file(log, "access_log", quarantine=sink, label="web_logs/x/access.log")
+        read = read_file(
+            log, "access_log", quarantine=sink, label="web_logs/x/access.log", log_format="combined"
+        )
         assert sum(batch.num_rows for batch in read) == 0
     files = list((tmp_path / "quarantine" / "web_logs" / "2026-11-01").glob("rejects-*.parquet"))
     assert len(files) == 1

@@ -18,6 +18,7 @@ from deidflow.detect.content import (
 )
 from deidflow.detect.names import NameHint, hint_for
 from deidflow.entities import Entity, Role
+from deidflow.ingest.log_fields import is_credential_column
 
 SAMPLE_SIZE = 500  # each input file is classified (issue 14): a smaller sample keeps it cheap
 PROVENANCE = frozenset({"_file", "_record", "_sheet"})
@@ -34,6 +35,7 @@ _VALIDATED = (
 )
 STRONG = 0.9  # share of sampled values a validator must accept to decide on values alone
 WEAK = 0.5  # share that confirms a name hint
+CREDENTIAL = "cookie / credential header from an access log: personal by default"
 FREE_TEXT_MIN_LENGTH = 25.0  # mean characters; shorter strings with spaces are labels
 LIST_SEPARATOR = r"\s*[,;]\s*"  # X-Forwarded-For chains and similar lists in one cell
 MIN_BIRTH_SPAN = 10  # years between the oldest and youngest birth date in a sample
@@ -223,6 +225,8 @@ def classify_column(column: str, values: pa.Array | pa.ChunkedArray) -> ColumnCl
     """Classify one column from (a sample of) its values and its name."""
     if column in PROVENANCE:
         return ColumnClass(column, Role.NONE, None, 1.0, "provenance column")
+    if is_credential_column(column):  # issue 15: a session id or token stands for a person
+        return ColumnClass(column, Role.DIRECT, Entity.PERSON, 1.0, CREDENTIAL)
     sample = sample_values(values)
     kind = sample.type
     if pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):

@@ -12,6 +12,10 @@ supported encoding, a JSON form file that is not one array) raises
 whole file fails). Missing file / permission denied are terminal; other OS errors transient.
 Form values are all strings. Device-event schemas may grow during a file (see
 ``device_events``): use ``FileRead.schema`` and ``conform`` after iteration.
+
+Access logs are read in a configured format (``log_format``: a preset or an nginx format
+string; ``apache_format``) or one detected per file (``web_log``, ``log_presets``);
+``FileRead.stats.format`` says which.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ from deidflow.config import Limits
 from deidflow.errors import ConfigError
 from deidflow.ingest._base import FileRead, ReadContext, Reader, ReadStats, conform
 from deidflow.ingest._open import as_location, is_uri
-from deidflow.ingest.access_log import read_access_log
 from deidflow.ingest.device_events import read_device_events
 from deidflow.ingest.form_export import read_form_export
 from deidflow.ingest.quarantine import (
@@ -32,11 +35,12 @@ from deidflow.ingest.quarantine import (
     QuarantineSink,
     QuarantineWriter,
 )
+from deidflow.ingest.web_log import read_web_log
 
 Kind = Literal["access_log", "device_events", "form_export"]
 
 READERS: dict[str, Reader] = {
-    "access_log": read_access_log,
+    "access_log": read_web_log,
     "device_events": read_device_events,
     "form_export": read_form_export,
 }
@@ -63,6 +67,8 @@ def read_file(
     quarantine: QuarantineSink | None = None,
     label: str | None = None,
     limits: Limits | None = None,
+    log_format: str | None = None,
+    apache_format: str | None = None,
 ) -> FileRead:
     """Open one raw file for streaming.
 
@@ -78,6 +84,10 @@ def read_file(
         limits: caps on record size and decompression (``Settings.limits``; defaults when
             omitted): a record over ``max_record_bytes`` is quarantined as ``too_long``, a gzip
             member or XLSX part over the inflation caps fails the file.
+        log_format: access logs only: a preset name (``ingest.log_presets.PRESETS``) or an
+            nginx ``log_format`` string; with neither this nor ``apache_format``, each file's
+            format is detected from its first lines (``FileRead.stats.format`` says which).
+        apache_format: access logs only: an Apache ``LogFormat`` string.
 
     Returns:
         A single-use ``FileRead``. Nothing is read before iteration starts.
@@ -98,6 +108,8 @@ def read_file(
         batch_size=batch_size,
         sink=sink,
         limits=limits or Limits(),
+        log_format=log_format,
+        apache_format=apache_format,
     )
     return FileRead(READERS[kind], ctx)
 

@@ -26,6 +26,7 @@ class ReadStats:
     records_ok: int = 0
     records_quarantined: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    format: str | None = None  # access logs: the preset or format string the file was read in
 
     @property
     def reconciled(self) -> bool:
@@ -44,6 +45,8 @@ class ReadContext:
     limits: Limits = field(default_factory=Limits)
     stats: ReadStats = field(default_factory=ReadStats)
     schema: pa.Schema | None = None  # a reader whose schema grows sets the final one here
+    log_format: str | None = None  # access logs: a preset name or an nginx log_format string
+    apache_format: str | None = None  # access logs: an Apache LogFormat string
 
     def reject(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -12,8 +12,11 @@ import pyarrow.compute as pc
 
 from deidflow.ingest._base import ReadContext
 from deidflow.ingest.lines import LineBlock, cut_spans, find_byte, string_buffers
+from deidflow.ingest.log_fields import CLF_TIME as _TS
+from deidflow.ingest.log_parse import dash_to_null as _dash_to_null
+from deidflow.ingest.log_times import TS_WIDTH as _TS_WIDTH
+from deidflow.ingest.log_times import parse_clf_times as _parse_times
 
-_TS = r"\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"
 REQUEST_PATTERN = (
     r'(?:(?P<method>[A-Za-z]+) (?P<path>[^ "?]*)(?:\?(?P<query>[^ "]*))?'
     r'(?: (?P<protocol>[^ "]+))?|-)'
@@ -39,16 +42,12 @@ PLAIN_PATTERN = _grammar(r'[^\s"]+', r'[^"\\]*')
 """``LINE_PATTERN`` without quotes in the first three fields or escapes inside quotes. A line it
 matches (checked by the RE2 DFA, no captures) splits at its quotes into the same fields."""
 
+LAYOUTS = ("common", "combined", "combined_xff_rt")
+"""The layouts, poorest first (a layout's number is its index); also preset names."""
 # Quotes in a plain line: 2 in the common layout (request), 6 in combined (+ referrer, user
 # agent), 8 in extended (+ forwarded-for).
 _QUOTES_PER_LAYOUT = (2, 6, 8)
 _LAYOUT_BY_QUOTES = np.array([-1, -1, 0, -1, -1, -1, 1, -1, 2])
-_TS_WIDTH = len("10/Nov/2026:13:55:36 +0800")
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # as strptime's %b writes
-_MONTH_CODES = np.array([int.from_bytes(month.encode(), "big") for month in _MONTHS])
-_MONTH_ORDER = np.argsort(_MONTH_CODES)
-_MONTH_CODES_SORTED = _MONTH_CODES[_MONTH_ORDER]
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 SCHEMA = pa.schema(
     [
         ("_file", pa.string()),
@@ -96,8 +95,13 @@ class _Parsed:
         return self.rows[keep], self.typed(pa.array(keep), layout)
 
 
-def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+def read_access_log(
+    ctx: ReadContext, blocks: Iterable[LineBlock] | None = None
+) -> Iterator[pa.RecordBatch]:
     """Stream an access log as batches in ``SCHEMA``; bad lines go to quarantine.
+
+    ``blocks``: the file's line blocks when the caller already started reading them (format
+    detection); ``ctx.stats.format`` is set to the layout read (``LAYOUTS``).
 
     One file has one layout: the richest layout (common < combined < combined + forwarded-for
     and request time) seen in the file so far, judged per block. A line in a poorer layout is a
@@ -106,8 +110,9 @@ def read_access_log(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     an impossible timestamp such as 31/Feb), ``too_long`` (over ``limits.max_record_bytes``).
     """
     layout = 0
-    for block in ctx.line_blocks():
+    for block in ctx.line_blocks() if blocks is None else blocks:
         batch, layout = parse_block(block, ctx, layout)
+        ctx.stats.format = LAYOUTS[layout]
         for start in range(0, batch.num_rows, ctx.batch_size):
             yield batch.slice(start, ctx.batch_size)
 
@@ -264,79 +269,6 @@ def _merge(parts: list[tuple[np.ndarray, list[pa.Array]]]) -> tuple[np.ndarray, 
         for group in zip(*(p[1] for p in filled), strict=True)
     ]
     return rows[_to_numpy(order)], columns
-
-
-def _parse_times(stamps: pa.StringArray) -> pa.Array:
-    """Parse each distinct ``10/Nov/2026:13:55:36 +0800`` once (a log has ~one per second).
-
-    Impossible local times (31/Feb, 24:00, second 60) and month names other than strptime's
-    ``%b`` spelling are null; offsets are ``[+-]hhmm`` with minutes below 60.
-    """
-    encoded = pc.dictionary_encode(stamps)
-    return _epoch_times(encoded.dictionary).take(encoded.indices)
-
-
-def _epoch_times(stamps: pa.StringArray) -> pa.Array:
-    """Vectorised parse of fixed-width timestamps; anything malformed becomes null."""
-    chars, valid = _char_matrix(stamps, _TS_WIDTH)
-    digits = chars.astype(np.int64) - ord("0")
-
-    def number(start: int, stop: int) -> np.ndarray:
-        return digits[:, start:stop] @ 10 ** np.arange(stop - start - 1, -1, -1)
-
-    day, year, minute, second = number(0, 2), number(7, 11), number(15, 17), number(18, 20)
-    month, hour, offset_minutes = _month_numbers(chars[:, 3:6]), number(12, 14), number(24, 26)
-    valid &= (month > 0) & (day >= 1) & (day <= _days_in_month(year, month))
-    valid &= (hour < 24) & (minute < 60) & (second < 60) & (offset_minutes < 60)
-    sign = np.where(chars[:, 21] == ord("-"), -1, 1)
-    offset = sign * (number(22, 24) * 3600 + offset_minutes * 60)
-    local = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
-    micros = (local - offset) * 1_000_000
-    return pa.array(micros, pa.timestamp("us", tz="UTC"), mask=~valid)
-
-
-def _char_matrix(strings: pa.StringArray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return each string's first ``width`` bytes as a matrix row, and which are that long."""
-    offsets, data_buffer = string_buffers(strings)
-    data = np.concatenate([np.frombuffer(data_buffer, np.uint8), np.zeros(width, np.uint8)])
-    chars = data[offsets[:-1, None] + np.arange(width)]
-    return chars, (np.diff(offsets) == width) & _to_numpy(strings.is_valid())
-
-
-def _month_numbers(names: np.ndarray) -> np.ndarray:
-    """1-12 for each row of three bytes that spells a month as ``%b`` writes it, else 0."""
-    codes = names.astype(np.int64) @ np.array([1 << 16, 1 << 8, 1])
-    found = np.searchsorted(_MONTH_CODES_SORTED, codes).clip(0, 11)
-    return np.where(_MONTH_CODES_SORTED[found] == codes, _MONTH_ORDER[found] + 1, 0)
-
-
-def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """Length of each month in the proleptic Gregorian calendar (0 for month 0)."""
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    return _MONTH_DAYS[month] + (leap & (month == 2))
-
-
-def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 (H. Hinnant's ``days_from_civil``, valid for any year >= 0)."""
-    year = year - (month <= 2)
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468
-
-
-def _dash_to_null(values: pa.Array) -> pa.Array:
-    """Null for ``-`` and for the empty string an optional group leaves when it did not match.
-
-    Only a validity bitmap is built; the values stay where they are.
-    """
-    missing = pc.or_(pc.equal(values, "-"), pc.equal(values, ""))
-    present = pc.invert(missing.fill_null(True))
-    if values.offset or present.offset:  # bitmaps would not line up
-        return pc.if_else(missing, pa.scalar(None, values.type), values)
-    buffers = [present.buffers()[1], *values.buffers()[1:]]
-    return pa.Array.from_buffers(values.type, len(values), buffers)
 
 
 def _to_numpy(mask: pa.Array) -> np.ndarray:

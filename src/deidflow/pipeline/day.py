@@ -113,7 +113,11 @@ def _run_staged(job: Job, day: SourceDay) -> DayOutcome:
         partners = _timed(timings, "partners", lambda: run_partners(job, internal.partition))
     finally:
         forget_raw_values()  # detector caches hold raw text: none outlives the run
-    good = [h for h in hashes if job.label_for(h.path) not in internal.failed_files]
+    good = [
+        h.model_copy(update={"format": internal.file_formats.get(job.label_for(h.path))})
+        for h in hashes
+        if job.label_for(h.path) not in internal.failed_files
+    ]
     input_warnings, input_flags = input_outcomes(job, listing)
     stage_warnings, stage_flags = stage_outcomes(internal, partners)
     manifest = Manifest(

@@ -51,6 +51,8 @@ def stage_outcomes(
     for reason, count in sorted(internal.quarantine_reasons.items()):
         warnings.append(f"{count} record(s) quarantined: {reason}")
     flags[outcomes.QUARANTINED] += internal.records_quarantined
+    warnings += internal.file_warnings
+    flags[outcomes.QUARANTINE_SHARE] += len(internal.file_warnings)
     for result in partners:
         for reason, count in sorted(result.excluded.items()):
             warnings.append(f"partner {result.partner}: {count} record(s) not released: {reason}")

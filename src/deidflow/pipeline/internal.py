@@ -15,6 +15,7 @@ from deidflow.detect.memo import SpanMemo
 from deidflow.detect.recognizers.person import find_row_context_spans
 from deidflow.errors import InputFileError
 from deidflow.ingest import QuarantineWriter, read_file
+from deidflow.pipeline.file_checks import share_warnings
 from deidflow.pipeline.job import Job
 from deidflow.pipeline.spool import Spool
 from deidflow.pipeline.staging import SourceDay
@@ -38,6 +39,8 @@ class InternalResult:
     detections: Counter[str] = field(default_factory=Counter)
     quarantine_reasons: Counter[str] = field(default_factory=Counter)
     failed_files: dict[str, str] = field(default_factory=dict)
+    file_formats: dict[str, str] = field(default_factory=dict)  # access logs: label → format
+    file_warnings: list[str] = field(default_factory=list)  # files over quarantine_warn_share
     classification: Classification = field(default_factory=lambda: Classification([]))
     unnamed: dict[str, str] = field(default_factory=dict)  # column → how the defaults treat it
     partition: PartitionResult | None = None
@@ -127,7 +130,16 @@ def _read_one(
     with QuarantineWriter(
         job.settings.quarantine, job.source, job.day.isoformat(), directory=folder
     ) as sink:
-        reader = read_file(path, job.kind, quarantine=sink, label=label, limits=job.settings.limits)
+        source = job.settings.sources[job.source]
+        reader = read_file(
+            path,
+            job.kind,
+            quarantine=sink,
+            label=label,
+            limits=job.settings.limits,
+            log_format=source.log_format,
+            apache_format=source.apache_format,
+        )
         try:
             for batch in reader:
                 kept = _exclude(transform.classify(batch), result, transform)
@@ -144,6 +156,9 @@ def _read_one(
     result.records_in += stats.records_read
     result.records_quarantined += stats.records_quarantined
     result.quarantine_reasons.update(stats.reasons)
+    if stats.format is not None:
+        result.file_formats[label] = stats.format
+    result.file_warnings += share_warnings(label, stats, source.quarantine_warn_share)
     return transform.classification
 
 

@@ -56,6 +56,7 @@ class Verdict:
 
     exit_code: int = ExitCode.OK
     problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # shown, but not counted as problems
 
     @property
     def ok(self) -> bool:
@@ -85,6 +86,13 @@ def judge(
     for crash in crashes:
         codes.add(crash.exit_code)
         problems.append(f"{crash.source} {crash.day}: {crash.message}")
+    notices = [
+        f"{m.source} {m.date.isoformat()}: {warning}"
+        for m in manifests
+        if any(m.flags.get(flag) and flag not in fail_on for flag in outcomes.NOTICES)
+        for warning in m.warnings
+        if warning.startswith("input `") and "quarantine_warn_share" in warning
+    ]
     for m in manifests:
         flagged = _flagged(m.flags, fail_on)
         if not flagged:
@@ -93,7 +101,7 @@ def judge(
         counts = ", ".join(f"{flag} ({count})" for flag, count in sorted(flagged.items()))
         problems.append(f"{m.source} {m.date.isoformat()}: {counts}")
     code = next((c for c in _PRIORITY if c in codes), ExitCode.OK)
-    return Verdict(int(code), problems)
+    return Verdict(int(code), problems, notices)
 
 
 def _flagged(flags: Mapping[str, int], fail_on: Collection[str]) -> dict[str, int]:

@@ -103,6 +103,8 @@ def render_markdown(manifests: Sequence[Manifest], verdict: Verdict | None = Non
         out += ["## Outcome", "", f"**{verdict.headline()}**", ""]
         out += [f"- {problem}" for problem in verdict.problems]
         out += [""] if verdict.problems else []
+        out += [f"- warning: {notice}" for notice in verdict.notices]
+        out += [""] if verdict.notices else []
     out += ["## Records", ""]
     out += _table(count_rows(manifests), COUNT_COLUMNS)
     out += ["", "## Partner releases (k-anonymity and leak gate)", ""]
@@ -132,6 +134,7 @@ def render_text(manifests: Sequence[Manifest], verdict: Verdict | None = None) -
         lines.append("  ".join(str(row[c]).ljust(widths[c]) for c in COUNT_COLUMNS))
     if verdict is not None:
         lines += ["", verdict.headline()] + [f"  - {problem}" for problem in verdict.problems]
+        lines += [f"  - warning: {notice}" for notice in verdict.notices]
     return "\n".join(lines)
 
 

@@ -59,6 +59,9 @@ class InputFile(_Strict):
     path: str
     size: NonNegativeInt
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: str | None = Field(
+        default=None, description="Access logs: the preset or format string the file was read in."
+    )
 
 
 class ClassificationRow(_Strict):
