@@ -226,7 +226,7 @@ def test_arrow_column_kinds_under_an_unknown_header_are_scrubbed(
     tmp_path: Path, key_env: None
 ) -> None:
     from deidflow.pipeline import make_jobs
-    from deidflow.pipeline.internal import _FileTransformer
+    from deidflow.pipeline.internal import FileTransformer
 
     settings = parse_settings(
         {
@@ -252,7 +252,7 @@ def test_arrow_column_kinds_under_an_unknown_header_are_scrubbed(
             ),
         }
     )
-    transform = _FileTransformer(job, {})
+    transform = FileTransformer(job, {})
     out, _ = transform(transform.classify(batch))
     dumped = _all_text(pa.Table.from_batches([out]))
     for value in PLANTS:
