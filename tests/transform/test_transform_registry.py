@@ -101,3 +101,41 @@ def test_a_new_transform_registers_and_runs():
         assert out[""].to_pylist() == ["A", None]
     finally:
         TRANSFORMS.pop("upper_test")
+
+
+def test_a_new_span_scrubber_declares_itself_and_the_engine_needs_no_change():
+    """The engine asks the transform (`scans_text`, `output_role`), never for its name."""
+    from deidflow.entities import Role
+    from deidflow.policy import ColumnPlan
+    from deidflow.transform.engine import Engine
+
+    seen = []
+
+    @register
+    class Redact(Transform[TransformParams]):
+        name = "redact_test"
+        output_role = Role.FREE_TEXT
+        scans_text = True
+
+        def apply(self, values, ctx):
+            seen.append(ctx.spans)
+            return {"": values}
+
+    def finder(texts, entities=None):
+        return pa.table(
+            {"row": [0], "start": [0], "end": [1], "entity": ["PERSON"], "score": [1.0]}
+        )
+
+    try:
+        plan = ColumnPlan(
+            column="note", role=Role.QUASI, entity=None, transform="redact_test",
+            params={}, reason="test", quasi_identifier=False,
+        )  # fmt: skip
+        result = Engine([plan], None, "internal", find_spans=finder).apply(
+            pa.RecordBatch.from_pydict({"note": ["x y"]})
+        )
+        assert seen[0] is not None and seen[0].num_rows == 1
+        assert result.detections == {"PERSON": 1}
+        assert result.batch.schema.field("note").metadata[b"deidflow.role"] == b"free_text"
+    finally:
+        TRANSFORMS.pop("redact_test")

@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 from deidflow.detect.validators import VALIDATORS, match_mask
 from deidflow.entities import Entity
 from deidflow.privacy.lattice import person_codes
+from deidflow.transform import TRANSFORMS
 from deidflow.transform.geo_coarsen import coarsen_pairs
 
 _PERSON = "__deidflow_person"
@@ -44,7 +45,6 @@ GRID_KM = (1.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 MIN_GRID_KM = 1.0  # the partner tier starts at ~1 km cells; k over people does the rest
 _NETWORK_RE = r"^(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.0|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4}){0,2}::)$"
 _TOKEN_SPLIT = r"[^a-z2-7]+"
-_TEXT_TRANSFORMS = (b"url_scrub", b"text_scrub")
 SpanFinder = Callable[[pa.Array], pa.Table]
 Tokens: TypeAlias = pa.Array | pa.ChunkedArray | Iterable[str]
 
@@ -279,9 +279,14 @@ def _is_free_text(field_: pa.Field) -> bool:
     meta = field_.metadata or {}
     if not _is_stringish(field_.type):
         return False
-    return meta.get(b"deidflow.role") == b"free_text" or (
-        meta.get(b"deidflow.transform") in _TEXT_TRANSFORMS
+    return meta.get(b"deidflow.role") == b"free_text" or _scans_text(
+        meta.get(b"deidflow.transform", b"").decode()
     )
+
+
+def _scans_text(transform: str) -> bool:
+    """Whether the named transform writes scrubbed text (it declares it: `scans_text`)."""
+    return transform in TRANSFORMS and TRANSFORMS[transform].scans_text
 
 
 def distinct_strings(column: pa.ChunkedArray | pa.Array) -> pa.Array:

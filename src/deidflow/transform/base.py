@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from deidflow.entities import Entity
+from deidflow.entities import Entity, Role
 from deidflow.errors import ConfigError
 from deidflow.localtime import DEFAULT_TIMEZONE
 from deidflow.transform.keys import Keyring, Tier
@@ -77,6 +77,12 @@ class Transform(ABC, Generic[P]):
 
     name: ClassVar[str]
     Params: ClassVar[type[TransformParams]] = TransformParams
+    output_role: ClassVar[Role | None] = Role.QUASI
+    """Role of the main output, written into its field metadata. `None`: the input column's
+    role (`keep`). A `direct` output is a token: its companions (suffixed outputs) are `quasi`."""
+    scans_text: ClassVar[bool] = False
+    """Whether the transform scrubs spans found in text: the engine runs the span finder on the
+    column and hands it the spans (`TransformContext.spans`); the leak gate rescans its output."""
 
     def __init__(self, params: Mapping[str, Any] | None = None) -> None:
         """Validate ``params`` (ConfigError on unknown or invalid ones) and keep them."""

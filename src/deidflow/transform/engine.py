@@ -22,9 +22,8 @@ from deidflow.transform.keys import Keyring, Tier
 from deidflow.transform.registry import build_transform
 
 # Transforms whose main output is a keyed token (role `direct` downstream); span scrubbers keep
-# text (role `free_text`); `keep` keeps the input's role; everything else generalises (`quasi`).
-TOKEN_TRANSFORMS = frozenset({"pseudonymize", "imei_tac", "mac_oui"})
-TEXT_TRANSFORMS = frozenset({"text_scrub", "url_scrub"})
+# text (role `free_text`); `keep` keeps the input's role; everything else generalises (`quasi`):
+# each transform declares it (`Transform.output_role`, `Transform.scans_text`).
 
 SpanFinder = Callable[..., pa.Table]  # (texts, entities=None) -> spans
 ContextSpanFinder = Callable[[pa.Array, Mapping[Entity, pa.Array]], pa.Table]
@@ -77,15 +76,12 @@ def _output_name(column: str, *suffixes: str) -> str:
 
 
 def _output_role(step: _Step, suffix: str, plan: ColumnPlan) -> str:
-    if step.name == "keep":
+    role = step.transform.output_role
+    if role is None:
         return (plan.role or Role.NONE).value
-    if step.name in TOKEN_TRANSFORMS and suffix == "" and step.suffix == "":
-        return Role.DIRECT.value
-    if step.name in TEXT_TRANSFORMS:
-        return Role.FREE_TEXT.value
-    if step.name == "suppress":
-        return Role.NONE.value
-    return Role.QUASI.value
+    if role is Role.DIRECT and (suffix or step.suffix):
+        return Role.QUASI.value  # a token's companions (network, domain, TAC) generalise
+    return role.value
 
 
 class Engine:
@@ -194,7 +190,7 @@ class Engine:
         spans = None
         # A span scrubber gets the engine's spans whatever the column's role (the internal
         # tier's request `path` is a quasi-identifier scrubbed by `url_scrub`: issue 14).
-        if any(s.name in TEXT_TRANSFORMS for s in column.steps):
+        if any(s.transform.scans_text for s in column.steps):
             spans = self._spans(column, values, row_context)
             if spans is not None:
                 for item in pc.value_counts(spans["entity"]).to_pylist():
@@ -296,7 +292,7 @@ def _scrubbed_entities(column: _Column) -> list[Entity] | None:
     """Entities the column's scrubbers replace (None: all) — only those are looked for."""
     wanted: set[Entity] = set()
     for step in column.steps:
-        if step.name in TEXT_TRANSFORMS:
+        if step.transform.scans_text:
             entities = getattr(step.transform.params, "entities", None)
             if entities is None:
                 return None

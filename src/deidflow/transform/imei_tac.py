@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deidflow.entities import Entity
+from deidflow.entities import Entity, Role
 from deidflow.transform._arrow import to_strings
 from deidflow.transform.base import Transform, TransformContext, TransformParams
 from deidflow.transform.normalize import normalize_imei
@@ -32,6 +32,7 @@ class ImeiTac(Transform[TransformParams]):
     """Split an IMEI column into ``_tac`` (kept) and the IMEI's pseudonym (replaces the column)."""
 
     name = "imei_tac"
+    output_role = Role.DIRECT
 
     def apply(
         self, values: pa.Array | pa.ChunkedArray, ctx: TransformContext

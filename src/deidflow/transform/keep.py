@@ -14,6 +14,7 @@ class Keep(Transform[TransformParams]):
     """Return the column as it is."""
 
     name = "keep"
+    output_role = None
 
     def apply(
         self, values: pa.Array | pa.ChunkedArray, ctx: TransformContext

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deidflow.entities import Entity
+from deidflow.entities import Entity, Role
 from deidflow.transform._arrow import to_strings
 from deidflow.transform.base import Transform, TransformContext, TransformParams
 from deidflow.transform.normalize import normalize_mac
@@ -38,6 +38,7 @@ class MacOui(Transform[TransformParams]):
     """Split a MAC column into ``_oui`` (kept) and the MAC's pseudonym (replaces the column)."""
 
     name = "mac_oui"
+    output_role = Role.DIRECT
 
     def apply(
         self, values: pa.Array | pa.ChunkedArray, ctx: TransformContext

@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deidflow.entities import Role
 from deidflow.errors import ConfigError
 from deidflow.transform._arrow import on_distinct, to_strings
 from deidflow.transform.base import Transform, TransformContext, TransformParams
@@ -146,6 +147,7 @@ class Pseudonymize(Transform[PseudonymizeParams]):
     """Replace each value by its keyed token; joins still work within one tier and partner."""
 
     name = "pseudonymize"
+    output_role = Role.DIRECT
     Params = PseudonymizeParams
 
     def apply(

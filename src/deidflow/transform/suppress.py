@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from deidflow.entities import Role
 from deidflow.transform.base import Transform, TransformContext, TransformParams
 from deidflow.transform.registry import register
 
@@ -13,6 +14,7 @@ class Suppress(Transform[TransformParams]):
     """Replace every value with null of the same type."""
 
     name = "suppress"
+    output_role = Role.NONE
 
     def apply(
         self, values: pa.Array | pa.ChunkedArray, ctx: TransformContext

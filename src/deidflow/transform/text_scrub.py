@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from faker import Faker
 
+from deidflow.entities import Role
 from deidflow.transform._arrow import to_strings
 from deidflow.transform._geo_text import coarsen_text
 from deidflow.transform._spans import placeholders, replace_spans, span_texts
@@ -77,6 +78,8 @@ class TextScrub(Transform[TextScrubParams]):
     """Replace personal spans in free text (presidio-anonymizer on rows that have spans)."""
 
     name = "text_scrub"
+    output_role = Role.FREE_TEXT
+    scans_text = True
     Params = TextScrubParams
 
     def apply(

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import Field, field_validator
 
-from deidflow.entities import Entity
+from deidflow.entities import Entity, Role
 from deidflow.transform._arrow import on_distinct, to_array, to_strings
 from deidflow.transform._geo_text import coarsen_texts
 from deidflow.transform._spans import (
@@ -156,6 +156,8 @@ class UrlScrub(Transform[UrlScrubParams]):
     """Replace personal spans inside URL parts with placeholders or pseudonyms."""
 
     name = "url_scrub"
+    output_role = Role.FREE_TEXT
+    scans_text = True
     Params = UrlScrubParams
 
     def apply(
