@@ -142,9 +142,37 @@ def test_json_array_of_objects(tmp_path: Path, read_all) -> None:
     result = read_all(path, "form_export")
     assert result.table.select(["_record", "name", "mobile", "extra"]).to_pylist() == [
         {"_record": 1, "name": "A", "mobile": "139", "extra": '{"k": 1}'},
+        {"_record": 2, "name": "B", "mobile": "138", "extra": None},  # exports omit null keys
         {"_record": 4, "name": "C", "mobile": None, "extra": "[1]"},
     ]
-    assert result.reject_map() == {2: "missing_columns", 3: "not_object", 5: "bad_encoding"}
+    assert result.reject_map() == {3: "not_object", 5: "bad_encoding"}
+
+
+def test_json_columns_are_every_key_any_object_has(tmp_path: Path, read_all) -> None:
+    records = [{"name": "A"}, {"name": "B", "email": "b@example.com"}, {"email": "c@x.cn"}]
+    path = tmp_path / "forms.json"
+    path.write_text(json.dumps(records))
+    result = read_all(path, "form_export")
+    assert result.table.select(["_record", "name", "email"]).to_pylist() == [
+        {"_record": 1, "name": "A", "email": None},
+        {"_record": 2, "name": "B", "email": "b@example.com"},
+        {"_record": 3, "name": None, "email": "c@x.cn"},
+    ]
+    assert result.reject_map() == {}
+
+
+def test_jsonl_missing_keys_are_null_and_extra_keys_are_quarantined(
+    tmp_path: Path, read_all
+) -> None:
+    lines = ['{"name": "A", "email": "a@x.cn"}', '{"name": "B"}', '{"name": "C", "tel": "1"}']
+    path = tmp_path / "forms.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = read_all(path, "form_export")
+    assert result.table.select(["_record", "name", "email"]).to_pylist() == [
+        {"_record": 1, "name": "A", "email": "a@x.cn"},
+        {"_record": 2, "name": "B", "email": None},
+    ]
+    assert result.reject_map() == {3: "extra_columns"}
 
 
 @pytest.mark.parametrize("content", [b'[{"name": "A"}, {"name": ', b'{"name": "A"}'])

@@ -1,7 +1,10 @@
 """JSON form exports: a JSON array of flat objects, or JSON Lines with one object per line.
 
-Values become strings (nested values as JSON text). The columns are the keys of the first good
-object; an object with a different key set is quarantined as ``missing_columns``.
+Values become strings (nested values as JSON text). Exports leave out keys whose value is null,
+so a missing key is a null cell, never a reason to quarantine. The columns of a JSON array are
+every key any of its objects has (in order of first appearance); JSON Lines are streamed, so its
+columns are the first good object's keys and a later object with a key outside them is
+quarantined as ``extra_columns`` (its value could not be kept, and is not dropped silently).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from deidflow.ingest.lines import read_whole
 
 
 def read_jsonl_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-    """Stream a JSON Lines form export (reasons as for a JSON array, plus ``empty``)."""
+    """Stream a JSON Lines form export (reasons as for a JSON array, plus ``empty``,
+    ``broken_json`` and ``extra_columns``)."""
     table = _Table(ctx)
     for block in ctx.line_blocks():
         for record, line, raw in zip(
@@ -33,7 +37,7 @@ def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Read a JSON array of objects (the whole file at once: form exports are small).
 
     Reasons: ``too_long`` (an element whose JSON text is over ``limits.max_record_bytes``),
-    ``not_object``, ``missing_columns``, ``bad_encoding`` (a string holding bytes that are not
+    ``not_object``, ``bad_encoding`` (a string holding bytes that are not
     UTF-8 or a lone surrogate escape).
 
     Raises:
@@ -47,7 +51,8 @@ def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         raise InputFileError(str(ctx.path), "not valid JSON") from None  # no excerpt of data
     if not isinstance(elements, list):
         raise InputFileError(str(ctx.path), "JSON top level is not an array")
-    table = _Table(ctx)
+    keys = list(dict.fromkeys(k for e in elements if isinstance(e, dict) for k in e))
+    table = _Table(ctx, keys)
     for record, element in enumerate(elements, start=1):
         raw = _dump(element)
         if ctx.too_long(len(raw)):
@@ -60,9 +65,9 @@ def read_json_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
 class _Table:
     """Checks objects against the first good object's keys and buffers the good rows."""
 
-    def __init__(self, ctx: ReadContext) -> None:
+    def __init__(self, ctx: ReadContext, keys: list[str] | None = None) -> None:
         self.ctx = ctx
-        self.keys: list[str] = []
+        self.keys: list[str] = keys or []
         self.buffer: RowBuffer | None = None
 
     def add(self, record: int, value: Any, raw: bytes) -> Iterator[pa.RecordBatch]:
@@ -72,9 +77,9 @@ class _Table:
             self.ctx.reject([record], reason, [raw])
             return
         if self.buffer is None:
-            self.keys = list(value)
+            self.keys = self.keys or list(value)
             self.buffer = RowBuffer(self.ctx, form_schema(self.keys, with_sheet=False))
-        yield from self.buffer.add(record, [cell_text(value[k]) for k in self.keys])
+        yield from self.buffer.add(record, [cell_text(value.get(k)) for k in self.keys])
 
     def drain(self) -> Iterator[pa.RecordBatch]:
         """Yield the rows still waiting."""
@@ -88,8 +93,8 @@ class _Table:
             return "not_object"
         if not is_encodable(json.dumps(value, ensure_ascii=False)):
             return "bad_encoding"
-        if self.buffer is not None and set(value) != set(self.keys):
-            return "missing_columns"
+        if self.keys and not set(value) <= set(self.keys):
+            return "extra_columns"
         return None
 
 
