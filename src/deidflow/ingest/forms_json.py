@@ -22,8 +22,10 @@ from deidflow.ingest.lines import read_whole
 
 
 def read_jsonl_form(ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-    """Stream a JSON Lines form export (reasons as for a JSON array, plus ``empty``,
-    ``broken_json`` and ``extra_columns``)."""
+    """Stream a JSON Lines form export.
+
+    Reasons as for a JSON array, plus ``empty``, ``broken_json`` and ``extra_columns``.
+    """
     table = _Table(ctx)
     for block in ctx.line_blocks():
         for record, line, raw in zip(
