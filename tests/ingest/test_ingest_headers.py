@@ -81,3 +81,13 @@ def test_unknown_headers_are_named_by_themselves_not_by_position() -> None:
     assert first[1] != second[1] and first[1].startswith("h_") and second[1].startswith("h_")
     # the same unknown header in two files (any position) is the same column
     assert normalize_headers(["客户等级"]) == [first[1]] == [normalize_header("客户等级", 9)]
+
+
+@pytest.mark.parametrize("header", ["zhang.wei@example.com", "138 1234 5678", "+86-138-1234-5678"])
+def test_a_data_row_read_as_a_header_never_names_a_column(header: str) -> None:
+    """A headerless export's first row must not put a personal value into the schema."""
+    from deidflow.ingest.headers import HASH_PREFIX, normalize_header
+
+    name = normalize_header(header)
+    assert name.startswith(HASH_PREFIX)
+    assert not any(part in name for part in ("zhang", "1234", "5678"))

@@ -246,12 +246,16 @@ def canonical_name(header: str) -> str | None:
     return None
 
 
+_LONG_NUMBER = re.compile(r"\d[\d\s\-.]{5,}\d")
+
+
 def normalize_header(name: str, position: int = 0) -> str:
     """Return the safe column name (``[a-z0-9_]+``) of a header.
 
     A synonym becomes its canonical name; other headers are lower-cased and reduced to ASCII
     letters, digits and ``_`` when anything readable is left, else ``h_`` + 8 hex digits of
-    the folded header's SHA-256 (``客户等级`` → ``h_…``): the same header gets the same name in
+    the folded header's SHA-256 (``客户等级`` → ``h_…``; also a header holding an e-mail or a long
+    number: a data row read as a header): the same header gets the same name in
     every file, different headers different names, whatever their position (kept in the
     signature for callers; it no longer names a column).
     """
@@ -263,7 +267,10 @@ def normalize_header(name: str, position: int = 0) -> str:
     ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     safe = re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_")
     readable = sum(c.isascii() and c.isalnum() for c in folded)
-    if not safe or readable * 2 < len(folded.replace(" ", "")):
+    # A "header" holding an e-mail or a long number is a data row read as a header (a file
+    # without one): its text must not become a column name in the outputs.
+    looks_like_data = "@" in folded or _LONG_NUMBER.search(folded) is not None
+    if not safe or looks_like_data or readable * 2 < len(folded.replace(" ", "")):
         digest = hashlib.sha256(folded.encode("utf-8", "replace")).hexdigest()[:8]
         return HASH_PREFIX + digest
     return safe if not safe[0].isdigit() else f"col_{safe}"
