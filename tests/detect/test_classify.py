@@ -59,6 +59,15 @@ TABLE = [
     ("device.model", ["SM-G991B", "2211133C"] * 10, Role.QUASI, None),
     ("device.os_version", ["14", "13", "17.1"] * 10, Role.QUASI, None),
     ("app_version", ["6.2.0.3", "5.9.12.1", "10.0.0.1"] * 10, Role.QUASI, None),  # not IPs
+    # national numbers of regions the recognizer does not parse: phones by their shape
+    ("h_1f2e3d4c", ["090-1234-5678", "080-9876-5432"] * 10, Role.DIRECT, Entity.PHONE_NUMBER),
+    (
+        "numero_de_portable",
+        ["06 12 34 56 78", "07 98 76 54 32"] * 10,
+        Role.DIRECT,
+        Entity.PHONE_NUMBER,
+    ),
+    ("h_0a1b2c3d", ["20231101-0042", "20231101-0043"] * 10, Role.FREE_TEXT, None),  # order ids
     ("client_ip", ["6.2.0.3", "5.9.12.1", "10.0.0.1"] * 10, Role.DIRECT, Entity.IP_ADDRESS),
     ("submitted_at", ["2026-11-01 10:00:00"] * 10, Role.QUASI, None),
     ("network.cell.mcc", pa.array([460, 262] * 10), Role.QUASI, None),  # operator, not a cell

@@ -184,6 +184,23 @@ def _classify_numeric(column: str, values: pa.Array) -> ColumnClass | None:
 _VERSION_NAME = re.compile(r"version|(?:^|_)ver$|build|release|firmware|(?:^|_)rev$|版本")
 
 
+# A phone number as people write one: `+`/`00`/`0`/`(0` first, then digits with spaces, dashes,
+# dots or brackets. National numbers of regions the phone recognizer does not parse
+# (`090-1234-5678`, `06 12 34 56 78`) are phones by shape alone.
+_PHONE_SHAPE = r"^\s*(?:\+|00|\(?0)[\d\s().\-]{6,22}\d\s*$"
+
+
+def _phone_shaped(values: pa.Array) -> bool:
+    """Whether >= 90 % of the values are written like phone numbers with 8+ digits."""
+    if len(values) == 0:
+        return False
+    shaped = pc.fill_null(pc.match_substring_regex(values, _PHONE_SHAPE), False)
+    digits = pc.utf8_length(pc.replace_substring_regex(values, r"\D", ""))
+    long_enough = pc.fill_null(pc.greater_equal(digits, 8), False)
+    share = pc.mean(pc.cast(pc.and_(shaped, long_enough), pa.float64())).as_py() or 0.0
+    return share >= STRONG
+
+
 def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
     hint = hint_for(column)
     entity, share = _best_validated(values)
@@ -198,6 +215,9 @@ def _classify_strings(column: str, values: pa.Array) -> ColumnClass:
     by_content = _by_content(column, values, hint)
     if by_content is not None:
         return by_content
+    if (hint is None or hint.entity in (None, Entity.PHONE_NUMBER)) and _phone_shaped(values):
+        why = "values written like phone numbers (also where no configured region reads them)"
+        return ColumnClass(column, Role.DIRECT, Entity.PHONE_NUMBER, 0.7, why)
     if hint and hint.role is Role.DIRECT and hint.entity is not None:
         confirm = _match_share(values, hint.entity) if hint.entity in _VALIDATED else None
         if confirm is not None and confirm < STRONG and _listed_entity(values) is hint.entity:
