@@ -68,6 +68,9 @@ TABLE = [
         Entity.PHONE_NUMBER,
     ),
     ("h_0a1b2c3d", ["20231101-0042", "20231101-0043"] * 10, Role.FREE_TEXT, None),  # order ids
+    # a phone stored as a whole float (JSON `13812345678.0`), under an unknown name
+    ("h_5e6f7a8b", pa.array([13812345678.0, 13912345678.0] * 10), Role.DIRECT, Entity.PHONE_NUMBER),
+    ("h_9c8d7e6f", pa.array([0.5, 12.25] * 10), Role.NONE, None),  # plain measurements
     ("client_ip", ["6.2.0.3", "5.9.12.1", "10.0.0.1"] * 10, Role.DIRECT, Entity.IP_ADDRESS),
     ("submitted_at", ["2026-11-01 10:00:00"] * 10, Role.QUASI, None),
     ("network.cell.mcc", pa.array([460, 262] * 10), Role.QUASI, None),  # operator, not a cell

@@ -166,6 +166,18 @@ def _classify_long_numbers(column: str, values: pa.Array) -> ColumnClass | None:
     return None
 
 
+def _whole_numbers(values: pa.Array) -> pa.Array | None:
+    """Integers as int64, also floats that are all whole (JSON `13812345678.0`), else None."""
+    if pa.types.is_integer(values.type):
+        return values
+    if not pa.types.is_floating(values.type) or len(values) == 0:
+        return None
+    finite = pc.and_(pc.is_finite(values), pc.less(pc.abs(values), 1e17))
+    if not pc.all(pc.and_(finite, pc.equal(pc.floor(values), values))).as_py():
+        return None
+    return pc.cast(values, pa.int64())
+
+
 def _classify_numeric(column: str, values: pa.Array) -> ColumnClass | None:
     """Latitude / longitude by name + value range; other numbers follow their name hint."""
     hint = hint_for(column)
@@ -254,8 +266,9 @@ def classify_column(column: str, values: pa.Array | pa.ChunkedArray) -> ColumnCl
         if numeric is not None:
             return numeric
         hint = hint_for(column)
-        if hint is None and pa.types.is_integer(kind):
-            numeric = _classify_long_numbers(column, sample)
+        whole = _whole_numbers(sample)
+        if hint is None and whole is not None:
+            numeric = _classify_long_numbers(column, whole)
         if numeric is not None:
             return numeric
         if hint is None:
